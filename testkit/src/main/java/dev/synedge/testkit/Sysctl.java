@@ -1,0 +1,80 @@
+package dev.synedge.testkit;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * Reads and temporarily changes sysctls through {@code /proc/sys}. A change is undone when its
+ * {@link Change} is closed, so tests use try-with-resources and leave the host as they found it.
+ */
+public final class Sysctl {
+
+    private Sysctl() {}
+
+    /** The file behind a dotted sysctl name, e.g. {@code net.ipv4.tcp_fastopen}. */
+    public static Path path(String name) {
+        return Path.of("/proc/sys", name.replace('.', '/'));
+    }
+
+    public static boolean exists(String name) {
+        return Files.exists(path(name));
+    }
+
+    public static String read(String name) {
+        try {
+            return Files.readString(path(name)).trim();
+        } catch (IOException e) {
+            throw new UncheckedIOException("read sysctl " + name, e);
+        }
+    }
+
+    public static int readInt(String name) {
+        return Integer.parseInt(read(name));
+    }
+
+    /**
+     * Sets {@code name} to {@code value} (root needed; skips or fails through
+     * {@link KernelRequirement} otherwise) and returns the handle that restores the old value.
+     */
+    public static Change set(String name, String value) {
+        KernelRequirement.require(exists(name), "sysctl " + name, path(name) + " does not exist");
+        KernelRequirement.requireRoot("setting sysctl " + name);
+        String old = read(name);
+        write(name, value);
+        return new Change(name, old);
+    }
+
+    private static void write(String name, String value) {
+        try {
+            Files.writeString(path(name), value);
+        } catch (IOException e) {
+            throw new UncheckedIOException("write sysctl " + name + "=" + value, e);
+        }
+    }
+
+    /** A sysctl change in force until {@link #close()}. */
+    public static final class Change implements AutoCloseable {
+        private final String name;
+        private final String previous;
+        private boolean closed;
+
+        private Change(String name, String previous) {
+            this.name = name;
+            this.previous = previous;
+        }
+
+        public String previous() {
+            return previous;
+        }
+
+        @Override
+        public void close() {
+            if (!closed) {
+                closed = true;
+                write(name, previous);
+            }
+        }
+    }
+}
