@@ -39,6 +39,7 @@ record ResponseOptions(
 
     static final int DEFAULT_PIECE = 16 * 1024;
     static final long MAX_SIZE = 1L << 40;
+    private static final long MAX_PIECE = 1L << 30;
     private static final long MAX_DELAY_MS = 600_000;
 
     static final ResponseOptions DEFAULTS = new ResponseOptions(
@@ -105,8 +106,8 @@ record ResponseOptions(
                 case "slow-body" -> slowBody = millis(name, v);
                 case "piece" -> {
                     long p = size(name, v);
-                    if (p == 0 || p > BodyPattern.BLOCK_LENGTH) {
-                        throw RequestRejected.badRequest("piece must be 1 to " + BodyPattern.BLOCK_LENGTH + " bytes");
+                    if (p == 0 || p > MAX_PIECE) {
+                        throw RequestRejected.badRequest("piece must be 1 byte to 1g");
                     }
                     piece = (int) p;
                 }
