@@ -374,7 +374,8 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter implements Re
         response.writeBytes(SWITCHING);
         response.writeCharSequence(WebSocketEcho.accept(head.webSocketKey), StandardCharsets.US_ASCII);
         response.writeBytes(HeadEncoder.ascii("\r\n\r\n"));
-        ctx.writeAndFlush(response).addListener(runtime.countResponse);
+        counters.responses.increment();
+        ctx.writeAndFlush(response).addListener(runtime.uncountFailedResponse);
         WebSocketEcho.install(ctx.pipeline(), ctx.name());
         ByteBuf rest = cumulation;
         cumulation = null;

@@ -20,10 +20,10 @@ final class OriginRuntime {
     final ByteBuf block;
     /** The /hello body. */
     final ByteBuf hello;
-    /** Counts a response once its last write completed. */
-    final ChannelFutureListener countResponse = f -> {
-        if (f.isSuccess()) {
-            counters.responses.increment();
+    /** Takes back a response counted when issued whose last write failed. */
+    final ChannelFutureListener uncountFailedResponse = f -> {
+        if (!f.isSuccess()) {
+            counters.responses.decrement();
         }
     };
 

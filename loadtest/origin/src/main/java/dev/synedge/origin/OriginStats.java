@@ -9,9 +9,12 @@ package dev.synedge.origin;
  *     read from {@code TCP_INFO} ({@code TCPI_OPT_SYN_DATA}) when the connection is accepted
  * @param requests complete requests received (head and body), including those answered with a
  *     fault and those rejected as bad
- * @param responses responses whose last byte was handed to the kernel
+ * @param responses complete responses handed to the kernel (faulted ones are not counted)
  * @param responseBodyBytes response body bytes handed to the kernel (content only: neither
- *     heads nor chunk framing), including the partial bodies of faults
+ *     heads nor chunk framing), including the partial bodies of faults. Counted as each write
+ *     is issued and taken back if it fails (the client left), so a client that has read a
+ *     response always finds it counted, and a write lost to a closed connection is
+ *     subtracted once the connection's close is processed
  * @param requestBodyBytes request body bytes received (content, after removing chunk framing)
  * @param faults faults injected on purpose ({@code fault=...})
  * @param badRequests requests answered with 4xx/5xx because they were malformed or their

@@ -16,8 +16,9 @@ import java.util.concurrent.TimeUnit;
  * writable and resumes on writability, so a body of any size holds no more than one slice of
  * memory beyond the kernel's socket buffer.
  *
- * <p>Counts what it really hands to the kernel: body bytes per completed write, a response
- * when its last write completes.
+ * <p>Counts what it hands to the kernel: body bytes and the response are counted when their
+ * write is issued, before the client can see them (so a client that has read a response finds
+ * it counted), and taken back if the write fails.
  */
 final class ResponseWriter {
 
@@ -209,12 +210,15 @@ final class ResponseWriter {
         ByteBuf slice = r.content.slice(pos, (int) max);
         int n = slice.readableBytes();
         last = ctx.write(slice);
-        Counters counters = runtime.counters;
-        last.addListener(f -> {
-            if (f.isSuccess()) {
-                counters.responseBodyBytes.add(n);
-            }
-        });
+        if (r.counted) {
+            Counters counters = runtime.counters;
+            counters.responseBodyBytes.add(n);
+            last.addListener(f -> {
+                if (!f.isSuccess()) {
+                    counters.responseBodyBytes.add(-n);
+                }
+            });
+        }
         pos += n;
         if (r.framing == Framing.CHUNKED) {
             chunkLeft -= n;
@@ -227,10 +231,11 @@ final class ResponseWriter {
             last = ctx.write(HeadEncoder.lastChunk(ctx.alloc(), r, chunkDataSent));
         }
         releaseContent();
-        ctx.flush();
         if (r.counted) {
-            last.addListener(runtime.countResponse);
+            runtime.counters.responses.increment();
+            last.addListener(runtime.uncountFailedResponse);
         }
+        ctx.flush();
         owner.responseIssued(last, r.closeAfter);
     }
 
