@@ -11,7 +11,6 @@ final class Ascii {
     static final byte HTAB = '\t';
 
     private static final boolean[] TCHAR = new boolean[128];
-    private static final byte[] HEX = "0123456789abcdef".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
 
     static {
         for (char c = '0'; c <= '9'; c++) {
@@ -69,39 +68,6 @@ final class Ascii {
             }
         }
         return true;
-    }
-
-    /** Writes {@code value} (>= 0) in decimal. */
-    static void writeDecimal(ByteBuf buf, long value) {
-        if (value == 0) {
-            buf.writeByte('0');
-            return;
-        }
-        int digits = 0;
-        for (long v = value; v != 0; v /= 10) {
-            digits++;
-        }
-        int at = buf.writerIndex() + digits;
-        buf.ensureWritable(digits);
-        for (long v = value; v != 0; v /= 10) {
-            buf.setByte(--at, (int) ('0' + v % 10));
-        }
-        buf.writerIndex(buf.writerIndex() + digits);
-    }
-
-    /** Writes {@code value} in lower-case hex without leading zeros. */
-    static void writeHex(ByteBuf buf, long value) {
-        int digits = value == 0 ? 1 : (67 - Long.numberOfLeadingZeros(value)) / 4;
-        for (int shift = (digits - 1) * 4; shift >= 0; shift -= 4) {
-            buf.writeByte(HEX[(int) (value >>> shift) & 0xf]);
-        }
-    }
-
-    /** Writes the eight lower-case hex digits of a 32-bit value, as checksums are sent. */
-    static void writeHex8(ByteBuf buf, int value) {
-        for (int shift = 28; shift >= 0; shift -= 4) {
-            buf.writeByte(HEX[(value >>> shift) & 0xf]);
-        }
     }
 
     static String hex8(int value) {

@@ -232,15 +232,15 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter implements Re
         ResponseOptions o = x.options();
         int status = o.status() != 0 ? o.status() : 200;
         return switch (x.endpoint()) {
-            case HELLO -> Response.plan(x.facts(), o, status, "text/plain",
+            case HELLO -> Response.plan(x.facts(), o, status, ContentType.TEXT,
                     new Content.Bytes(runtime.hello.retainedDuplicate()), true, OriginRuntime.HELLO_CRC,
                     List.of(), false, true);
-            case SIZED -> Response.plan(x.facts(), o, status, "application/octet-stream",
+            case SIZED -> Response.plan(x.facts(), o, status, ContentType.OCTET_STREAM,
                     new Content.Pattern(runtime.block, x.size()), true, BodyPattern.crc32c(x.size()),
                     List.of(), false, true);
             case ECHO -> {
                 ByteBuf captured = ((EchoCapture) x.sink()).take();
-                yield Response.plan(x.facts(), o, status, "application/octet-stream",
+                yield Response.plan(x.facts(), o, status, ContentType.OCTET_STREAM,
                         new Content.Bytes(captured), true, EchoCapture.crc32c(captured), List.of(), false, true);
             }
             case UPLOAD -> {
@@ -249,7 +249,7 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter implements Re
                 List<byte[]> headers = List.of(
                         HeadEncoder.ascii("X-Upload-Length: " + digest.length() + "\r\n"),
                         HeadEncoder.ascii("X-Upload-Checksum: " + crc + "\r\n"));
-                yield Response.plan(x.facts(), o, status, "application/json",
+                yield Response.plan(x.facts(), o, status, ContentType.JSON,
                         text("{\"length\":" + digest.length() + ",\"crc32c\":\"" + crc + "\"}\n"), false, 0,
                         headers, false, true);
             }
@@ -258,10 +258,10 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter implements Re
                 if (o.resetStats()) {
                     counters.reset();
                 }
-                yield Response.plan(x.facts(), ResponseOptions.DEFAULTS, 200, "application/json",
+                yield Response.plan(x.facts(), ResponseOptions.DEFAULTS, 200, ContentType.JSON,
                         text(stats.toJson() + "\n"), false, 0, List.of(), false, false);
             }
-            case NOT_FOUND -> Response.plan(x.facts(), o, 404, "text/plain", text("not found\n"), false, 0,
+            case NOT_FOUND -> Response.plan(x.facts(), o, 404, ContentType.TEXT, text("not found\n"), false, 0,
                     List.of(), false, true);
             case WEBSOCKET -> throw new IllegalStateException("upgrades are answered when their head is read");
         };
@@ -275,7 +275,7 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter implements Re
 
     private Response textResponse(int status, String message, boolean close) {
         return Response.plan(facts == null ? UNKNOWN_REQUEST : facts, ResponseOptions.DEFAULTS, status,
-                "text/plain; charset=utf-8", text(message), false, 0, List.of(), close, true);
+                ContentType.TEXT_UTF8, text(message), false, 0, List.of(), close, true);
     }
 
     private void startResponse(Response r) {

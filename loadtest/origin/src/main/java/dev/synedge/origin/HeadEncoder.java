@@ -10,13 +10,12 @@ import java.time.format.DateTimeFormatter;
 import java.util.Locale;
 
 /**
- * Encodes response heads from pre-encoded pieces: cached status lines, a Date line rebuilt once
- * a second, and digits written straight into the buffer.
+ * Encodes response heads (and chunk lines) from pre-encoded pieces: cached status lines, a Date
+ * line rebuilt once a second, content types and digits, assembled by {@link HeadWriter}.
  */
 final class HeadEncoder {
 
     private static final byte[] CRLF = ascii("\r\n");
-    private static final byte[] CONTENT_TYPE = ascii("Content-Type: ");
     private static final byte[] CONTENT_LENGTH = ascii("Content-Length: ");
     private static final byte[] CHUNKED = ascii("Transfer-Encoding: chunked\r\n");
     private static final byte[] TRAILER = ascii("Trailer: X-Trailer-Length, X-Trailer-Checksum\r\n");
@@ -26,6 +25,7 @@ final class HeadEncoder {
     private static final byte[] CONNECTION_KEEP_ALIVE = ascii("Connection: keep-alive\r\n");
     private static final byte[] TRAILER_LENGTH = ascii("X-Trailer-Length: ");
     private static final byte[] TRAILER_CHECKSUM = ascii("X-Trailer-Checksum: ");
+    private static final byte[] LAST_CHUNK = ascii("0\r\n");
 
     private static final DateTimeFormatter IMF_FIXDATE =
             DateTimeFormatter.ofPattern("EEE, dd MMM yyyy HH:mm:ss 'GMT'", Locale.ENGLISH)
@@ -48,30 +48,26 @@ final class HeadEncoder {
 
     private HeadEncoder() {}
 
+    /** Room for everything but the extra header lines: status, date, framing, checksum, connection. */
+    private static final int FIXED_ROOM = 512;
+
     static ByteBuf encode(ByteBufAllocator alloc, Response r) {
         int extra = 0;
         for (byte[] line : r.extraHeaders) {
             extra += line.length;
         }
-        ByteBuf buf = alloc.directBuffer(256 + extra);
-        buf.writeBytes(statusLine(r.http10Line, r.status));
-        buf.writeBytes(dateLine());
+        HeadWriter w = HeadWriter.forThread(FIXED_ROOM + extra);
+        w.put(statusLine(r.http10Line, r.status)).put(dateLine());
         if (r.framing != Framing.NONE) {
             if (r.contentType != null) {
-                buf.writeBytes(CONTENT_TYPE);
-                buf.writeCharSequence(r.contentType, StandardCharsets.US_ASCII);
-                buf.writeBytes(CRLF);
+                w.put(r.contentType.line);
             }
             switch (r.framing) {
-                case LENGTH -> {
-                    buf.writeBytes(CONTENT_LENGTH);
-                    Ascii.writeDecimal(buf, r.bodyLength());
-                    buf.writeBytes(CRLF);
-                }
+                case LENGTH -> w.put(CONTENT_LENGTH).putDecimal(r.bodyLength()).put(CRLF);
                 case CHUNKED -> {
-                    buf.writeBytes(CHUNKED);
+                    w.put(CHUNKED);
                     if (r.trailers) {
-                        buf.writeBytes(TRAILER);
+                        w.put(TRAILER);
                     }
                 }
                 default -> {
@@ -79,28 +75,24 @@ final class HeadEncoder {
                 }
             }
             if (r.hasChecksum) {
-                buf.writeBytes(CHECKSUM);
-                Ascii.writeHex8(buf, r.checksum);
-                buf.writeBytes(CRLF);
+                w.put(CHECKSUM).putHex8(r.checksum).put(CRLF);
             }
             if (r.framing != Framing.LENGTH && r.content != null) {
-                buf.writeBytes(BODY_LENGTH);
-                Ascii.writeDecimal(buf, r.bodyLength());
-                buf.writeBytes(CRLF);
+                w.put(BODY_LENGTH).putDecimal(r.bodyLength()).put(CRLF);
             }
         }
         for (byte[] line : r.extraHeaders) {
-            buf.writeBytes(line);
+            w.put(line);
         }
         switch (r.connectionHeader) {
-            case CLOSE -> buf.writeBytes(CONNECTION_CLOSE);
-            case KEEP_ALIVE -> buf.writeBytes(CONNECTION_KEEP_ALIVE);
+            case CLOSE -> w.put(CONNECTION_CLOSE);
+            case KEEP_ALIVE -> w.put(CONNECTION_KEEP_ALIVE);
             case NONE -> {
                 // HTTP/1.1 persistence is the default.
             }
         }
-        buf.writeBytes(CRLF);
-        return buf;
+        w.put(CRLF);
+        return alloc.directBuffer(w.length).writeBytes(w.bytes, 0, w.length);
     }
 
     /**
@@ -108,35 +100,29 @@ final class HeadEncoder {
      * trailers when asked for, and the final CRLF.
      */
     static ByteBuf lastChunk(ByteBufAllocator alloc, Response r, boolean afterData) {
-        ByteBuf buf = alloc.directBuffer(96);
+        HeadWriter w = HeadWriter.forThread(FIXED_ROOM);
         if (afterData) {
-            buf.writeBytes(CRLF);
+            w.put(CRLF);
         }
-        buf.writeByte('0');
-        buf.writeBytes(CRLF);
+        w.put(LAST_CHUNK);
         if (r.trailers) {
-            buf.writeBytes(TRAILER_LENGTH);
-            Ascii.writeDecimal(buf, r.bodyLength());
-            buf.writeBytes(CRLF);
+            w.put(TRAILER_LENGTH).putDecimal(r.bodyLength()).put(CRLF);
             if (r.hasChecksum) {
-                buf.writeBytes(TRAILER_CHECKSUM);
-                Ascii.writeHex8(buf, r.checksum);
-                buf.writeBytes(CRLF);
+                w.put(TRAILER_CHECKSUM).putHex8(r.checksum).put(CRLF);
             }
         }
-        buf.writeBytes(CRLF);
-        return buf;
+        w.put(CRLF);
+        return alloc.directBuffer(w.length).writeBytes(w.bytes, 0, w.length);
     }
 
     /** A chunk-size line, preceded by the CRLF that ends the previous chunk's data. */
     static ByteBuf chunkHeader(ByteBufAllocator alloc, long size, boolean afterData) {
-        ByteBuf buf = alloc.directBuffer(24);
+        HeadWriter w = HeadWriter.forThread(FIXED_ROOM);
         if (afterData) {
-            buf.writeBytes(CRLF);
+            w.put(CRLF);
         }
-        Ascii.writeHex(buf, size);
-        buf.writeBytes(CRLF);
-        return buf;
+        w.putHex(size).put(CRLF);
+        return alloc.directBuffer(w.length).writeBytes(w.bytes, 0, w.length);
     }
 
     /** {@code HTTP/1.1 100 Continue} and its empty line. */

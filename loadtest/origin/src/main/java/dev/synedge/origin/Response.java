@@ -17,7 +17,7 @@ final class Response {
 
     final int status;
     final boolean http10Line;
-    final String contentType;
+    final ContentType contentType;
     final Content content;
     final boolean hasChecksum;
     final int checksum;
@@ -36,7 +36,7 @@ final class Response {
     /** False for /stats, which the counters leave out. */
     final boolean counted;
 
-    private Response(int status, boolean http10Line, String contentType, Content content,
+    private Response(int status, boolean http10Line, ContentType contentType, Content content,
             boolean hasChecksum, int checksum, Framing framing, long chunkSize, boolean trailers,
             boolean sendBody, List<byte[]> extraHeaders, ConnectionHeader connectionHeader,
             boolean closeAfter, ResponseOptions options, boolean counted) {
@@ -73,7 +73,7 @@ final class Response {
      * Decides framing and connection handling. {@code extraHeaders} come before the option's
      * {@code header=} lines; {@code forceClose} is for error answers.
      */
-    static Response plan(RequestFacts request, ResponseOptions options, int status, String contentType,
+    static Response plan(RequestFacts request, ResponseOptions options, int status, ContentType contentType,
             Content content, boolean hasChecksum, int checksum, List<byte[]> extraHeaders,
             boolean forceClose, boolean counted) {
         boolean bodyAllowed = statusHasBody(status);
