@@ -43,9 +43,4 @@ final class RequestHead {
     boolean hasBody() {
         return chunked || contentLength > 0;
     }
-
-    /** HTTP/1.1 persists unless told to close; HTTP/1.0 only when it asks for keep-alive. */
-    boolean keepAliveRequested() {
-        return http11 ? !connectionClose : connectionKeepAlive && !connectionClose;
-    }
 }
