@@ -7,6 +7,7 @@ import dev.synedge.http.HeaderEdits;
 import dev.synedge.http.Method;
 import io.netty.buffer.ByteBuf;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 
 /**
  * A compiled route: what {@link Router#match} returns and what the exchange reads to forward
@@ -140,12 +141,37 @@ public final class Route {
         }
     }
 
-    /** True when the method is taken and the path at {@code [start, end)} matches. */
-    boolean matches(ByteBuf buf, int start, int end, Method method) {
+    /**
+     * The first path segment a request needs to match this route ({@code api} for {@code /api},
+     * {@code /api/} or {@code /api/v1}, empty for the exact path {@code /}), or null for the
+     * prefix {@code /}, which takes any.
+     */
+    String firstSegment() {
+        if (!exact && path.length == 1) {
+            return null;
+        }
+        int end = 1;
+        while (end < path.length && path[end] != SLASH) {
+            end++;
+        }
+        return new String(path, 1, end - 1, StandardCharsets.US_ASCII);
+    }
+
+    /** Length of the configured path: the most bytes of a request path {@link #matches} reads, plus one. */
+    int pathBytes() {
+        return path.length;
+    }
+
+    /**
+     * True when the method is taken and the request path matches.
+     *
+     * @param request the first {@code min(length, pathBytes() + 1)} bytes of the path, at least
+     * @param length  the whole path's length
+     */
+    boolean matches(byte[] request, int length, Method method) {
         if ((methods & (1 << method.ordinal())) == 0) {
             return false;
         }
-        int length = end - start;
         byte[] p = path;
         if (length == 0) {
             return p.length == 1;
@@ -153,16 +179,10 @@ public final class Route {
         if (exact ? length != p.length : length < p.length) {
             return false;
         }
-        if (segmentBoundary && length > p.length && buf.getByte(start + p.length) != SLASH) {
+        if (segmentBoundary && length > p.length && request[p.length] != SLASH) {
             return false;
         }
-        // From the end: prefixes of one configuration tend to share their beginnings.
-        for (int i = p.length - 1; i >= 0; i--) {
-            if (buf.getByte(start + i) != p[i]) {
-                return false;
-            }
-        }
-        return true;
+        return Arrays.equals(request, 0, p.length, p, 0, p.length);
     }
 
     @Override

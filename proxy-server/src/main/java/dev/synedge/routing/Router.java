@@ -13,20 +13,21 @@ import java.util.Map;
  * Picks the route for a request: the FIRST route in configuration order whose host, path and
  * method conditions all hold, or null when none does (the caller answers 404).
  *
- * <p>Matching reads the host and path straight from the request head's ByteBuf, allocates
- * nothing, and does not look at every route:
+ * <p>Matching copies the host and the start of the path out of the request head's ByteBuf
+ * into per-thread arrays (one bulk read each), allocates nothing, and looks at few routes:
  * <ul>
  *   <li>routes naming exact hosts sit in a hash table keyed by the lower-case host;</li>
  *   <li>routes naming {@code *.suffix} sit in a second table keyed by {@code .suffix}, probed
  *       once per dot of the request's host ({@code a.b.example.com} probes {@code .b.example.com},
  *       {@code .example.com} and {@code .com});</li>
- *   <li>routes for any host are kept in a list.</li>
+ *   <li>routes for any host are kept apart;</li>
+ *   <li>within each of these, a long list of routes is split by the first path segment it
+ *       requires ({@link PathIndex}).</li>
  * </ul>
- * Each entry holds the indices of its routes in configuration order. The candidates from the
- * three sources are walked index-first: each source's list is scanned only up to the best
- * index found so far, and the lowest index whose path and method match wins. So an any-host
- * route written before an exact-host route still wins for that host, exactly as a linear
- * first-match scan would decide.
+ * Every list holds route indices in configuration order. The candidates from all sources are
+ * walked index-first: each list is scanned only up to the best index found so far, and the
+ * lowest index whose path and method match wins. So an any-host route written before an
+ * exact-host route still wins for that host, exactly as a linear first-match scan would decide.
  *
  * <p>Host handling: case-insensitive; a port ({@code example.com:8080}) and one trailing dot
  * are ignored; an IPv6 literal is matched with its brackets as the client wrote it
@@ -42,13 +43,16 @@ public final class Router {
 
     private final Route[] routes;
     private final List<Route> routeList;
-    private final HostTable exactHosts;
-    private final HostTable wildcardSuffixes;
+    private final NameTable<PathIndex> exactHosts;
+    private final NameTable<PathIndex> wildcardSuffixes;
     private final boolean hostTables;
     private final boolean wildcards;
-    private final int[] anyHost;
+    private final PathIndex anyHost;
+    /** Bytes of a request path that matching reads at most: the longest route path, plus one. */
+    private final int pathBytes;
 
-    private Router(Route[] routes, HostTable exactHosts, HostTable wildcardSuffixes, int[] anyHost) {
+    private Router(Route[] routes, NameTable<PathIndex> exactHosts, NameTable<PathIndex> wildcardSuffixes,
+                   PathIndex anyHost) {
         this.routes = routes;
         this.routeList = List.of(routes);
         this.exactHosts = exactHosts;
@@ -56,6 +60,7 @@ public final class Router {
         this.wildcards = !wildcardSuffixes.isEmpty();
         this.hostTables = wildcards || !exactHosts.isEmpty();
         this.anyHost = anyHost;
+        this.pathBytes = Arrays.stream(routes).mapToInt(Route::pathBytes).max().orElse(0) + 1;
     }
 
     /** Compiles validated routes (from {@code ProxyConfig.routes()}), keeping their order. */
@@ -80,8 +85,8 @@ public final class Router {
                 }
             }
         }
-        return new Router(routes, new HostTable(toArrays(exact)), new HostTable(toArrays(wildcard)),
-                any.stream().mapToInt(Integer::intValue).toArray());
+        return new Router(routes, index(exact, routes), index(wildcard, routes),
+                PathIndex.of(toArray(any), routes));
     }
 
     /** The routes, in configuration order ({@link Route#index()} is the position). */
@@ -101,71 +106,103 @@ public final class Router {
      * @param method    the request method
      */
     public Route match(ByteBuf buf, int hostStart, int hostEnd, int pathStart, int pathEnd, Method method) {
+        Scratch scratch = Scratch.get();
+        int pathLength = pathEnd - pathStart;
+        int copied = Math.min(pathLength, pathBytes);
+        byte[] path = scratch.path(copied);
+        buf.getBytes(pathStart, path, 0, copied);
+        int segmentEnd = segmentEnd(path, copied, pathLength);
+        int segmentHash = segmentEnd < 0 ? 0 : NameTable.hash(path, 1, segmentEnd);
+
         int best = NONE;
         if (hostTables && hostStart < hostEnd) {
-            int end = hostEnd(buf, hostStart, hostEnd);
+            byte[] host = scratch.host;
+            int hostLength = Math.min(hostEnd - hostStart, host.length);
+            buf.getBytes(hostStart, host, 0, hostLength);
+            int end = hostEnd(host, hostLength, hostLength < hostEnd - hostStart);
             int hash = 0;
-            for (int i = end - 1; i >= hostStart; i--) {
-                byte b = buf.getByte(i);
-                hash = HostTable.step(hash, b);
-                if (b == '.' && wildcards && i > hostStart) {
-                    int[] candidates = wildcardSuffixes.get(buf, i, end, hash);
+            for (int i = end - 1; i >= 0; i--) {
+                byte b = host[i];
+                hash = NameTable.step(hash, b);
+                if (b == '.' && wildcards && i > 0) {
+                    PathIndex candidates = wildcardSuffixes.get(host, i, end, hash);
                     if (candidates != null) {
-                        best = first(candidates, best, buf, pathStart, pathEnd, method);
+                        best = candidates.first(routes, best, path, pathLength, segmentEnd, segmentHash, method);
                     }
                 }
             }
-            if (end > hostStart) {
-                int[] candidates = exactHosts.get(buf, hostStart, end, hash);
+            if (end > 0) {
+                PathIndex candidates = exactHosts.get(host, 0, end, hash);
                 if (candidates != null) {
-                    best = first(candidates, best, buf, pathStart, pathEnd, method);
+                    best = candidates.first(routes, best, path, pathLength, segmentEnd, segmentHash, method);
                 }
             }
         }
-        best = first(anyHost, best, buf, pathStart, pathEnd, method);
+        best = anyHost.first(routes, best, path, pathLength, segmentEnd, segmentHash, method);
         return best == NONE ? null : routes[best];
     }
 
-    /** The end of the host name proper: before the port, after an IPv6 literal's ']', before a trailing dot. */
-    private static int hostEnd(ByteBuf buf, int start, int end) {
-        if (buf.getByte(start) == '[') {
-            for (int i = start + 1; i < end; i++) {
-                if (buf.getByte(i) == ']') {
+    /**
+     * The end of the path's first segment, which starts at 1: the next '/' or the end of the
+     * path; 1 for an empty path (read as "/"); -1 when there is no leading '/' or the segment
+     * runs past the copied bytes, longer than any route's.
+     */
+    private static int segmentEnd(byte[] path, int copied, int pathLength) {
+        if (pathLength == 0) {
+            return 1;
+        }
+        if (path[0] != '/') {
+            return -1;
+        }
+        for (int i = 1; i < copied; i++) {
+            if (path[i] == '/') {
+                return i;
+            }
+        }
+        return copied == pathLength ? pathLength : -1;
+    }
+
+    /**
+     * The end of the host name proper in {@code host[0, length)}: before the port, after an IPv6
+     * literal's ']', before a trailing dot; 0 (matching no host pattern) when the name runs
+     * past the copied bytes, which no pattern is long enough to match.
+     */
+    private static int hostEnd(byte[] host, int length, boolean truncated) {
+        if (host[0] == '[') {
+            for (int i = 1; i < length; i++) {
+                if (host[i] == ']') {
                     return i + 1;
                 }
             }
-            return end;
+            return truncated ? 0 : length;
         }
-        int stop = end;
-        for (int i = start; i < end; i++) {
-            if (buf.getByte(i) == ':') {
+        int stop = -1;
+        for (int i = 0; i < length; i++) {
+            if (host[i] == ':') {
                 stop = i;
                 break;
             }
         }
-        if (stop > start && buf.getByte(stop - 1) == '.') {
+        if (stop < 0) {
+            if (truncated) {
+                return 0;
+            }
+            stop = length;
+        }
+        if (stop > 0 && host[stop - 1] == '.') {
             stop--;
         }
         return stop;
     }
 
-    /** The lowest index in {@code candidates} below {@code best} whose route matches, else {@code best}. */
-    private int first(int[] candidates, int best, ByteBuf buf, int pathStart, int pathEnd, Method method) {
-        for (int index : candidates) {
-            if (index >= best) {
-                return best;
-            }
-            if (routes[index].matches(buf, pathStart, pathEnd, method)) {
-                return index;
-            }
-        }
-        return best;
+    private static NameTable<PathIndex> index(Map<String, List<Integer>> table, Route[] routes) {
+        Map<String, PathIndex> indexed = new LinkedHashMap<>();
+        table.forEach((host, indices) -> indexed.put(host, PathIndex.of(toArray(indices), routes)));
+        return new NameTable<>(indexed);
     }
 
-    private static Map<String, int[]> toArrays(Map<String, List<Integer>> table) {
-        Map<String, int[]> arrays = new LinkedHashMap<>();
-        table.forEach((host, indices) -> arrays.put(host, indices.stream().mapToInt(Integer::intValue).toArray()));
-        return arrays;
+    private static int[] toArray(List<Integer> indices) {
+        return indices.stream().mapToInt(Integer::intValue).toArray();
     }
 
     @Override

@@ -96,6 +96,25 @@ class RouterTest {
     }
 
     @Test
+    void longHostsAndPaths() {
+        String longName = ("a".repeat(62) + ".").repeat(4) + "c";
+        assertThat(longName).hasSize(253);
+        Router router = router("""
+                { name = long, match.hosts = ["%s"], cluster = c }
+                { name = deep, match.path-prefix = "/%s", cluster = c }
+                { name = any, cluster = c }
+                """.formatted(longName, "p/".repeat(100) + "end"));
+
+        assertThat(matchName(router, longName.toUpperCase() + ".:65535", "/", Method.GET)).isEqualTo("long");
+        assertThat(matchName(router, "x" + longName, "/", Method.GET)).isEqualTo("any");
+        assertThat(matchName(router, "h".repeat(5000), "/", Method.GET)).isEqualTo("any");
+        assertThat(matchName(router, "[" + "1:".repeat(3000), "/", Method.GET)).isEqualTo("any");
+        assertThat(matchName(router, "h", "/" + "p/".repeat(100) + "end/more", Method.GET)).isEqualTo("deep");
+        assertThat(matchName(router, "h", "/" + "p/".repeat(100) + "endless", Method.GET)).isEqualTo("any");
+        assertThat(matchName(router, "h", "/" + "x".repeat(20_000), Method.GET)).isEqualTo("any");
+    }
+
+    @Test
     void noRoutesMatchNothing() {
         Router router = Router.compile(List.of());
 
@@ -197,18 +216,23 @@ class RouterTest {
 
     /** Matches against a direct buffer holding other bytes around the host and the path. */
     static String matchName(Router router, String host, String path, Method method) {
-        String head = "GET http://" + host + path + "?query=1 HTTP/1.1\r\n";
         ByteBuf buf = Unpooled.directBuffer();
         try {
-            buf.writeCharSequence("junk", StandardCharsets.US_ASCII);
-            buf.writeCharSequence(head, StandardCharsets.US_ASCII);
-            int hostStart = 4 + "GET http://".length();
-            int pathStart = hostStart + host.length();
-            Route route = router.match(buf, hostStart, pathStart, pathStart, pathStart + path.length(), method);
-            return route == null ? null : route.name();
+            return matchName(router, buf, host, path, method);
         } finally {
             buf.release();
         }
+    }
+
+    /** As above, in a buffer the caller provides (and keeps owning). */
+    static String matchName(Router router, ByteBuf buf, String host, String path, Method method) {
+        buf.clear();
+        buf.writeCharSequence("junk", StandardCharsets.US_ASCII);
+        buf.writeCharSequence("GET http://" + host + path + "?query=1 HTTP/1.1\r\n", StandardCharsets.US_ASCII);
+        int hostStart = 4 + "GET http://".length();
+        int pathStart = hostStart + host.length();
+        Route route = router.match(buf, hostStart, pathStart, pathStart, pathStart + path.length(), method);
+        return route == null ? null : route.name();
     }
 
     static Router router(String routes) {

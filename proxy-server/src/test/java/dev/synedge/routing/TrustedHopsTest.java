@@ -92,6 +92,21 @@ class TrustedHopsTest {
     }
 
     @Test
+    void manyIpv6AddressObjectsOnOneThreadGetTheirOwnAnswers() throws UnknownHostException {
+        TrustedHops hops = hops("2001:db8::/33");
+        java.util.List<InetAddress> addresses = new java.util.ArrayList<>();
+        for (int i = 0; i < 1000; i++) {
+            addresses.add(InetAddress.getByName("2001:db8:" + Integer.toHexString(i * 61 % 0x10000) + "::" + i));
+        }
+        for (int round = 0; round < 3; round++) {
+            for (InetAddress address : addresses) {
+                boolean expected = (address.getAddress()[4] & 0x80) == 0;
+                assertThat(hops.trusts(address)).as(address.toString()).isEqualTo(expected);
+            }
+        }
+    }
+
+    @Test
     void noneTrustsNobody() throws UnknownHostException {
         assertThat(TrustedHops.NONE.isEmpty()).isTrue();
         assertThat(TrustedHops.NONE.trusts(InetAddress.getByName("127.0.0.1"))).isFalse();
