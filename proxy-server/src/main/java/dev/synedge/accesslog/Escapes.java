@@ -12,7 +12,7 @@ final class Escapes {
 
     private Escapes() {}
 
-    // ---- combined: printable ASCII as is, anything else as \xHH (as nginx does) ------------
+    // Combined: printable ASCII as is, anything else as \xHH, as nginx does.
 
     /** Bytes in a quoted field: {@code "} and {@code \} and non-printables become {@code \xHH}. */
     static void quoted(StringBuilder out, byte[] bytes) {
@@ -78,7 +78,7 @@ final class Escapes {
         out.append('\\').append('x').append(HEX_UPPER[b >> 4 & 0xf]).append(HEX_UPPER[b & 0xf]);
     }
 
-    // ---- JSON: pure-ASCII output, everything else as \\uXXXX -------------------------------
+    // JSON: pure-ASCII output, everything else as \\uXXXX.
 
     /** A JSON string (with its quotes) for {@code text}, or {@code null}. */
     static void json(StringBuilder out, String text) {

@@ -56,7 +56,7 @@ final class Scratch {
             isoText = ISO_SECOND.format(Instant.ofEpochSecond(second));
             isoSecond = second;
         }
-        int millis = (int) Math.floorMod(epochMillis, 1000);
+        int millis = Math.floorMod(epochMillis, 1000);
         out.append(isoText).append('.')
                 .append((char) ('0' + millis / 100))
                 .append((char) ('0' + millis / 10 % 10))

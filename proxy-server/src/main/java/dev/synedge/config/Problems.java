@@ -20,14 +20,6 @@ final class Problems {
         found.add(locate(origin, key, message));
     }
 
-    boolean isEmpty() {
-        return found.isEmpty();
-    }
-
-    int size() {
-        return found.size();
-    }
-
     /** Throws when anything was found: the user's own lines first, in file order. */
     void throwIfAny() throws ConfigException {
         if (found.isEmpty()) {

@@ -94,11 +94,10 @@ final class ProxyConfigReader {
     private record Defaults(ConfigObject listener, ConfigObject route, ConfigObject cluster,
                             ConfigObject endpoint) {}
 
-    // ---- listeners ------------------------------------------------------------------------
 
     private List<ListenerConfig> listeners(Section top, Defaults defaults) {
         ConfigList list = top.list("listeners");
-        if (list.isEmpty() && top.raw("listeners") instanceof ConfigList) {
+        if (list.isEmpty() && !top.isNonList("listeners")) {
             top.problem("listeners", "at least one listener is required");
         }
         List<ListenerConfig> result = new ArrayList<>();
@@ -147,7 +146,6 @@ final class ProxyConfigReader {
         return InetAddress.getLoopbackAddress();
     }
 
-    // ---- http -----------------------------------------------------------------------------
 
     private HttpConfig http(Section s) {
         int requestLine = s.bytes("max-request-line", 16, 1 << 20);
@@ -171,7 +169,6 @@ final class ProxyConfigReader {
         return new HttpConfig(limits, via, s.bool("via-on-responses"));
     }
 
-    // ---- clusters -------------------------------------------------------------------------
 
     private Map<String, ClusterConfig> clusters(Section top, Defaults defaults) {
         Map<String, ClusterConfig> result = new TreeMap<>();
@@ -224,7 +221,7 @@ final class ProxyConfigReader {
 
     private List<EndpointConfig> endpoints(Section cluster, Defaults defaults) {
         ConfigList list = cluster.list("endpoints");
-        if (list.isEmpty() && !(cluster.isSet("endpoints") && !(cluster.raw("endpoints") instanceof ConfigList))) {
+        if (list.isEmpty() && !cluster.isNonList("endpoints")) {
             cluster.problem("endpoints", "at least one endpoint is required, e.g. [ \"127.0.0.1:9000\" ]");
         }
         List<EndpointConfig> result = new ArrayList<>();
@@ -306,7 +303,6 @@ final class ProxyConfigReader {
         return addresses;
     }
 
-    // ---- routes ---------------------------------------------------------------------------
 
     private List<RouteConfig> routes(Section top, Defaults defaults, Set<String> clusters) {
         ConfigList list = top.list("routes");
@@ -449,7 +445,6 @@ final class ProxyConfigReader {
         return add.isEmpty() && remove.isEmpty() ? HeaderEdits.NONE : new HeaderEdits(add, remove);
     }
 
-    // ---- access log -----------------------------------------------------------------------
 
     private AccessLogConfig accessLog(Section s) {
         boolean enabled = s.bool("enabled");
@@ -470,7 +465,6 @@ final class ProxyConfigReader {
         return new AccessLogConfig(enabled, format, path);
     }
 
-    // ---- shared ---------------------------------------------------------------------------
 
     /**
      * An object element merged with its defaults, after reporting keys the defaults don't

@@ -46,14 +46,6 @@ final class Section {
         return object;
     }
 
-    ConfigOrigin origin() {
-        return origin;
-    }
-
-    Problems problems() {
-        return problems;
-    }
-
     String key(String relative) {
         return path + "." + relative;
     }
@@ -249,6 +241,11 @@ final class Section {
             }
         }
         return result;
+    }
+
+    /** True when the key holds something other than a list (reported by {@link #list}). */
+    boolean isNonList(String relative) {
+        return isSet(relative) && !(raw(relative) instanceof ConfigList);
     }
 
     /** A list (of anything); absent or null reads as empty. */

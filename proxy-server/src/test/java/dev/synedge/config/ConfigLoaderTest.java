@@ -189,6 +189,8 @@ class ConfigLoaderTest {
                 Arguments.of("listeners = [ { name = a, header-read-timeout = soon } ]", "header-read-timeout",
                         "synedge.listeners[0].header-read-timeout", "expected a duration"),
                 Arguments.of("listeners = []", "listeners = []", "synedge.listeners", "at least one listener"),
+                Arguments.of("listeners = null", "listeners = null", "synedge.listeners", "at least one listener"),
+                Arguments.of("listeners = { name = a }", "listeners", "synedge.listeners", "expected a list"),
                 Arguments.of("listeners = [ { name = a, port = 1 }, { name = a, port = 2 } ]", "name = a, port = 2",
                         "synedge.listeners[1].name", "duplicate listener name 'a'"),
                 Arguments.of("listeners = [ { name = a, port = 81 }, { name = b, port = 81 } ]", "name = b",
