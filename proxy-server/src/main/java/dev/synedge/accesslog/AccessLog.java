@@ -56,8 +56,9 @@ public final class AccessLog {
 
     /**
      * The access log for {@code config}, writing to {@value #LOGGER_NAME}, times in the
-     * system's zone. When {@code config.path()} is set, first points the access log file
-     * appender at that file.
+     * system's zone. When {@code config.path()} is set and differs from the appender's file,
+     * first points the access log file appender at that file; lines other threads log while
+     * the appender is switched (a reload) are dropped.
      *
      * @throws UncheckedIOException when the configured file cannot be opened for appending;
      *                              the appender then keeps its current file

@@ -9,7 +9,8 @@ package dev.synedge.accesslog;
  * configuration, {@code Method.name()}, {@code "HTTP/1.1"}) is passed as String so that logging
  * allocates nothing for it; bytes taken from the request are passed as they were received.
  * Null stands for "not applicable" in every reference field and is logged as {@code -} (JSON
- * {@code null}); so is -1 in the duration fields.
+ * {@code null}); so is -1 in the duration fields. Being a record with array components, it
+ * compares arrays by identity.
  *
  * @param timestampMillis    when the first byte of the request head arrived, epoch milliseconds
  * @param clientAddress      the client's IP address as text, e.g. {@code 192.0.2.7} or {@code 2001:db8::7}
