@@ -1,0 +1,60 @@
+package dev.synedge.config;
+
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * A set of interchangeable upstream endpoints and how to talk to them
+ * ({@code synedge.clusters.<name>}).
+ *
+ * @param name                      the key under {@code clusters}
+ * @param endpoints                 at least one; a hostname contributes one endpoint per address
+ * @param loadBalancing             how an endpoint is picked for each exchange
+ * @param fastopen                  send forwarded requests in the SYN (TCP_FASTOPEN_CONNECT) on new
+ *                                  upstream connections of replay-safe requests
+ * @param mptcp                     open upstream connections as MPTCP
+ * @param responseBody              how response bodies are moved to the client
+ * @param maxConnectionsPerEndpoint cap on open upstream connections per endpoint and event
+ *                                  loop; 0 = no cap
+ * @param pool                      idle upstream connection pool
+ * @param timeouts                  upstream timeouts
+ * @param fastopenBackoff           when to stop using Fast Open to a failing endpoint
+ */
+public record ClusterConfig(String name, List<EndpointConfig> endpoints, LoadBalancing loadBalancing,
+                            boolean fastopen, boolean mptcp, ResponseBody responseBody,
+                            int maxConnectionsPerEndpoint, PoolConfig pool, TimeoutsConfig timeouts,
+                            FastopenBackoffConfig fastopenBackoff) {
+
+    public ClusterConfig {
+        Objects.requireNonNull(name, "name");
+        endpoints = List.copyOf(endpoints);
+        Objects.requireNonNull(loadBalancing, "loadBalancing");
+        Objects.requireNonNull(responseBody, "responseBody");
+        Objects.requireNonNull(pool, "pool");
+        Objects.requireNonNull(timeouts, "timeouts");
+        Objects.requireNonNull(fastopenBackoff, "fastopenBackoff");
+    }
+
+    /** How a cluster picks the endpoint for an exchange. */
+    public enum LoadBalancing {
+        /** Smooth weighted round robin over the endpoints. */
+        ROUND_ROBIN,
+        /**
+         * Power of two choices: pick two endpoints at random (by weight), use the one with
+         * fewer exchanges in flight.
+         */
+        LEAST_OUTSTANDING
+    }
+
+    /** How response body bytes travel from the upstream socket to the client. */
+    public enum ResponseBody {
+        /** Zero-copy receive for large bodies where the kernel supports it, copy otherwise. */
+        AUTO,
+        /** Always read into pooled buffers. */
+        COPY,
+        /** TCP_ZEROCOPY_RECEIVE whenever the body is large enough to map. */
+        ZERO_COPY,
+        /** splice(2) from the upstream socket through a pipe to the client socket. */
+        SPLICE
+    }
+}

@@ -1,0 +1,34 @@
+package dev.synedge.config;
+
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.TreeMap;
+
+/**
+ * One validated snapshot of the whole configuration ({@code synedge { ... }}).
+ *
+ * @param eventLoops       event loops to run; 0 means one per available processor
+ * @param fastopenRequired refuse to start when a listener asks for Fast Open and the kernel
+ *                         would not accept SYN data ({@code fastopen.require})
+ * @param listeners        at least one, names unique, in the order written
+ * @param http             limits and Via settings shared by every listener
+ * @param routes           in the order written: the first that matches a request wins
+ * @param clusters         by name, sorted by name; every route's cluster is in here
+ * @param endpointState    bounds of the per-endpoint state cache
+ * @param accessLog        what the access log writes and where
+ */
+public record ProxyConfig(int eventLoops, boolean fastopenRequired, List<ListenerConfig> listeners,
+                          HttpConfig http, List<RouteConfig> routes, Map<String, ClusterConfig> clusters,
+                          EndpointStateConfig endpointState, AccessLogConfig accessLog) {
+
+    public ProxyConfig {
+        listeners = List.copyOf(listeners);
+        Objects.requireNonNull(http, "http");
+        routes = List.copyOf(routes);
+        clusters = Collections.unmodifiableSortedMap(new TreeMap<>(clusters));
+        Objects.requireNonNull(endpointState, "endpointState");
+        Objects.requireNonNull(accessLog, "accessLog");
+    }
+}

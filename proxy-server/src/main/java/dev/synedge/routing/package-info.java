@@ -1,0 +1,14 @@
+/**
+ * Request routing: {@link dev.synedge.routing.Router} is compiled once per configuration
+ * snapshot from the route records and matches a request's host, path and method, given as
+ * offsets into the request head's ByteBuf, to a {@link dev.synedge.routing.Route} without
+ * allocating. A route carries what the exchange needs from its configuration: cluster name,
+ * path rewrite, replay safety, forwarding-field policy with its {@link dev.synedge.routing.TrustedHops},
+ * and header edits.
+ *
+ * <p>Everything here is immutable after compilation and shared by all event loops.
+ *
+ * <p>May use: {@code dev.synedge.config} records, {@code dev.synedge.http} value types, Netty's
+ * ByteBuf. Never releases or retains the buffers it is given.
+ */
+package dev.synedge.routing;
