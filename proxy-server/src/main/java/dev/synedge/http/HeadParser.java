@@ -1,0 +1,358 @@
+package dev.synedge.http;
+
+import io.netty.buffer.ByteBuf;
+
+/**
+ * The line machinery shared by the request and response head parsers.
+ *
+ * <p>A head may arrive in many reads. The parser keeps how far it got (the start of the first
+ * unfinished line and how far that line was searched for its LF, both relative to the reader
+ * index), so each byte is searched once and each complete line is examined once: no quadratic
+ * work however the head is split. Lines are examined in a byte array: the buffer's own array
+ * for heap buffers, otherwise a per-thread scratch copy made in growing blocks once an LF is
+ * known to be there (every byte of a head is copied at most twice).
+ */
+abstract sealed class HeadParser<H extends MessageHead> permits RequestHeadParser, ResponseHeadParser {
+
+    private static final int COPY_BLOCK = 1024;
+
+    final HttpLimits limits;
+    private boolean inProgress;
+    private int lineStart;
+    private int scanFrom;
+    boolean startLineDone;
+
+    HeadParser(HttpLimits limits) {
+        this.limits = limits;
+    }
+
+    /** Forgets a head in progress, e.g. when the connection it came from is reused. */
+    public void reset() {
+        inProgress = false;
+    }
+
+    final ParseResult parseHead(ByteBuf in, H head) {
+        int base = in.readerIndex();
+        if (!inProgress) {
+            head.reset(in, base);
+            lineStart = 0;
+            scanFrom = 0;
+            startLineDone = false;
+            inProgress = true;
+        } else {
+            head.rebind(in, base);
+        }
+        int avail = in.writerIndex() - base;
+        int searchEnd = Math.min(avail, limits.maxHeaderBytes());
+        int lf = scanFrom < searchEnd ? in.indexOf(base + scanFrom, base + searchEnd, Ascii.LF) : -1;
+        if (lf < 0) {
+            scanFrom = Math.max(scanFrom, searchEnd);
+            return incomplete(avail);
+        }
+        byte[] a;
+        int off;
+        int copiedEnd;
+        if (in.hasArray()) {
+            a = in.array();
+            off = in.arrayOffset() + base;
+            copiedEnd = searchEnd;
+        } else {
+            // Copy a block past the first LF: most heads are complete within it, and neither a
+            // pipelined request behind the head nor its body gets copied.
+            copiedEnd = Math.min(searchEnd, lf - base + 1 + COPY_BLOCK);
+            a = Scratch.get(copiedEnd - lineStart);
+            in.getBytes(base + lineStart, a, 0, copiedEnd - lineStart);
+            off = -lineStart;
+        }
+        int ls = lineStart;
+        int le = lf - base;
+        for (;;) {
+            ParseResult r = line(a, off, ls, le, head);
+            if (r != null) {
+                inProgress = false;
+                if (r == ParseProgress.DONE) {
+                    head.length = le + 1;
+                }
+                return r;
+            }
+            ls = le + 1;
+            int i = ls + off;
+            for (;;) {
+                int stop = copiedEnd + off;
+                while (i < stop && a[i] != Ascii.LF) {
+                    i++;
+                }
+                if (i < stop) {
+                    break;
+                }
+                if (copiedEnd == searchEnd) {
+                    lineStart = ls;
+                    scanFrom = searchEnd;
+                    return incomplete(avail);
+                }
+                int more = Math.min(searchEnd, copiedEnd + Math.max(COPY_BLOCK, copiedEnd - lineStart)) - copiedEnd;
+                a = Scratch.grow(a, copiedEnd + off, copiedEnd + off + more);
+                in.getBytes(base + copiedEnd, a, copiedEnd + off, more);
+                copiedEnd += more;
+            }
+            le = i - off;
+        }
+    }
+
+    private ParseResult incomplete(int avail) {
+        if (!startLineDone && avail - lineStart > limits.maxRequestLine() + 1) {
+            return fail(HttpError.START_LINE_TOO_LONG);
+        }
+        if (avail > limits.maxHeaderBytes()) {
+            return fail(HttpError.HEAD_TOO_LARGE);
+        }
+        return ParseProgress.NEED_MORE;
+    }
+
+    private ParseResult fail(HttpError error) {
+        inProgress = false;
+        return error;
+    }
+
+    /**
+     * Examines the complete line {@code [ls, le]} (relative offsets; {@code le} is its LF).
+     * Returns null to go on with the next line.
+     */
+    private ParseResult line(byte[] a, int off, int ls, int le, H head) {
+        boolean crlf = le > ls && a[le - 1 + off] == Ascii.CR;
+        int ce = crlf ? le - 1 : le;
+        if (!startLineDone) {
+            if (ce - ls > limits.maxRequestLine()) {
+                return HttpError.START_LINE_TOO_LONG;
+            }
+            if (!crlf) {
+                return HttpError.BARE_LF;
+            }
+            if (ce == ls) {
+                return emptyLineBeforeStartLine(head, le + 1);
+            }
+            startLineDone = true;
+            head.startLineStart = ls;
+            return startLine(a, off, ls, ce, head);
+        }
+        if (!crlf) {
+            return HttpError.BARE_LF;
+        }
+        if (ce == ls) {
+            return endOfHead(head);
+        }
+        if (head.fieldCount == limits.maxHeaderCount()) {
+            return HttpError.TOO_MANY_FIELDS;
+        }
+        return fieldLine(a, off, ls, ce, le + 1, head);
+    }
+
+    /** An empty line where the start line should be: skip it (requests) or refuse. */
+    abstract ParseResult emptyLineBeforeStartLine(H head, int next);
+
+    /** Parses the start line {@code [ls, ce)}; null when it is fine. */
+    abstract ParseResult startLine(byte[] a, int off, int ls, int ce, H head);
+
+    /** Judges the complete head: framing, host, connection; DONE or an error. */
+    abstract ParseResult endOfHead(H head);
+
+    /** Handles the parts of a field specific to requests or responses; null when it is fine. */
+    abstract HttpError field(int kind, byte[] a, int off, int vs, int ve, H head);
+
+    /** Responses strip whitespace between a field name and its colon; requests refuse it. */
+    abstract boolean stripsSpaceBeforeColon();
+
+    private ParseResult fieldLine(byte[] a, int off, int ls, int ce, int next, H head) {
+        int i = ls + off;
+        int e = ce + off;
+        byte b = a[i];
+        if (Ascii.isOws(b)) {
+            return HttpError.OBS_FOLD;
+        }
+        while (i < e && Ascii.isTchar(a[i])) {
+            i++;
+        }
+        int nameEnd = i - off;
+        if (nameEnd == ls) {
+            return b == Ascii.CR ? HttpError.BARE_CR : HttpError.BAD_FIELD_NAME;
+        }
+        byte flag = 0;
+        if (i < e && Ascii.isOws(a[i])) {
+            if (!stripsSpaceBeforeColon()) {
+                return HttpError.SPACE_BEFORE_COLON;
+            }
+            while (i < e && Ascii.isOws(a[i])) {
+                i++;
+            }
+            flag = MessageHead.FLAG_REWRITE;
+        }
+        if (i == e || a[i] != ':') {
+            return i < e && a[i] == Ascii.CR ? HttpError.BARE_CR : HttpError.BAD_FIELD_NAME;
+        }
+        i++;
+        while (i < e && Ascii.isOws(a[i])) {
+            i++;
+        }
+        int vs = i;
+        int lastNonOws = i;
+        for (; i < e; i++) {
+            byte c = a[i];
+            if (!Ascii.isValueByte(c)) {
+                return c == Ascii.CR ? HttpError.BARE_CR : HttpError.BAD_FIELD_VALUE;
+            }
+            if (c != Ascii.SP && c != Ascii.HTAB) {
+                lastNonOws = i + 1;
+            }
+        }
+        int ve = lastNonOws;
+        int kind = FieldKind.of(a, ls + off, nameEnd - ls);
+        head.addField(ls, nameEnd, vs - off, ve - off, next, kind, flag);
+        if (kind == FieldKind.OTHER) {
+            return null;
+        }
+        return switch (kind) {
+            case FieldKind.CONTENT_LENGTH -> contentLength(a, vs, ve, head);
+            case FieldKind.TRANSFER_ENCODING -> transferEncoding(a, vs, ve, head);
+            case FieldKind.CONNECTION -> connection(a, off, vs, ve, head);
+            case FieldKind.UPGRADE -> validList(a, vs, ve, true) ? null : HttpError.BAD_UPGRADE;
+            default -> field(kind, a, off, vs, ve, head);
+        };
+    }
+
+    /** Content-Length = 1*DIGIT; repeated fields must agree, comma lists are refused (M §6.3). */
+    private static HttpError contentLength(byte[] a, int vs, int ve, MessageHead head) {
+        if (vs == ve) {
+            return HttpError.BAD_CONTENT_LENGTH;
+        }
+        long n = 0;
+        for (int i = vs; i < ve; i++) {
+            byte c = a[i];
+            if (!Ascii.isDigit(c)) {
+                return HttpError.BAD_CONTENT_LENGTH;
+            }
+            if (n > (Long.MAX_VALUE - 9) / 10) {
+                return HttpError.BAD_CONTENT_LENGTH;
+            }
+            n = n * 10 + (c - '0');
+        }
+        if (head.contentLength >= 0 && head.contentLength != n) {
+            return HttpError.CONFLICTING_CONTENT_LENGTH;
+        }
+        head.contentLength = n;
+        return null;
+    }
+
+    private static final byte[] CHUNKED = Ascii.bytes("chunked");
+    private static final byte[] CLOSE = Ascii.bytes("close");
+    private static final byte[] KEEP_ALIVE = Ascii.bytes("keep-alive");
+    private static final byte[] UPGRADE = Ascii.bytes("upgrade");
+
+    /** Records the codings; whether they are acceptable is judged at the end of the head. */
+    private static HttpError transferEncoding(byte[] a, int vs, int ve, MessageHead head) {
+        int i = vs;
+        boolean any = false;
+        while (i < ve) {
+            byte c = a[i];
+            if (c == ',' || Ascii.isOws(c)) {
+                i++;
+                continue;
+            }
+            int ts = i;
+            while (i < ve && Ascii.isTchar(a[i])) {
+                i++;
+            }
+            if (i == ts || !listElementEnds(a, i, ve)) {
+                head.teMalformed = true;
+                return null;
+            }
+            any = true;
+            if (Ascii.equalsLower(a, ts, i - ts, CHUNKED)) {
+                head.teChunkedCount++;
+                head.teLastIsChunked = true;
+            } else {
+                head.teOtherCoding = true;
+                head.teLastIsChunked = false;
+            }
+        }
+        if (!any) {
+            head.teMalformed = true;
+        }
+        return null;
+    }
+
+    private static HttpError connection(byte[] a, int off, int vs, int ve, MessageHead head) {
+        int i = vs;
+        while (i < ve) {
+            byte c = a[i];
+            if (c == ',' || Ascii.isOws(c)) {
+                i++;
+                continue;
+            }
+            int ts = i;
+            while (i < ve && Ascii.isTchar(a[i])) {
+                i++;
+            }
+            if (i == ts || !listElementEnds(a, i, ve)) {
+                return HttpError.BAD_CONNECTION;
+            }
+            int len = i - ts;
+            if (Ascii.equalsLower(a, ts, len, CLOSE)) {
+                head.closeToken = true;
+            } else if (Ascii.equalsLower(a, ts, len, KEEP_ALIVE)) {
+                head.keepAliveToken = true;
+            } else if (Ascii.equalsLower(a, ts, len, UPGRADE)) {
+                head.upgradeToken = true;
+            }
+            head.addToken(ts - off, i - off);
+        }
+        return null;
+    }
+
+    /** A list of tokens (or {@code token/token} when {@code slash}), empty elements allowed. */
+    static boolean validList(byte[] a, int vs, int ve, boolean slash) {
+        int i = vs;
+        while (i < ve) {
+            byte c = a[i];
+            if (c == ',' || Ascii.isOws(c)) {
+                i++;
+                continue;
+            }
+            int ts = i;
+            while (i < ve && (Ascii.isTchar(a[i]) || (slash && a[i] == '/'))) {
+                i++;
+            }
+            if (i == ts || !listElementEnds(a, i, ve)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** After a list element only OWS may come before the next comma or the end. */
+    private static boolean listElementEnds(byte[] a, int i, int ve) {
+        while (i < ve && Ascii.isOws(a[i])) {
+            i++;
+        }
+        return i == ve || a[i] == ',';
+    }
+
+    /**
+     * Judges Transfer-Encoding once all fields are in: null if absent or exactly one final
+     * {@code chunked}; codings other than chunked are not implemented (501).
+     */
+    static HttpError judgeTransferEncoding(MessageHead head) {
+        if (head.teMalformed) {
+            return HttpError.BAD_TRANSFER_ENCODING;
+        }
+        if (head.teChunkedCount > 1) {
+            return HttpError.TE_CHUNKED_TWICE;
+        }
+        if (!head.teLastIsChunked) {
+            return HttpError.TE_NOT_CHUNKED;
+        }
+        if (head.teOtherCoding) {
+            return HttpError.TE_NOT_IMPLEMENTED;
+        }
+        return null;
+    }
+}
