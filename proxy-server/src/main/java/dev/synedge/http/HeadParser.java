@@ -47,7 +47,7 @@ abstract sealed class HeadParser<H extends MessageHead> permits RequestHeadParse
         int lf = scanFrom < searchEnd ? in.indexOf(base + scanFrom, base + searchEnd, Ascii.LF) : -1;
         if (lf < 0) {
             scanFrom = Math.max(scanFrom, searchEnd);
-            return incomplete(avail);
+            return incomplete(avail, searchEnd);
         }
         byte[] a;
         int off;
@@ -88,7 +88,7 @@ abstract sealed class HeadParser<H extends MessageHead> permits RequestHeadParse
                 if (copiedEnd == searchEnd) {
                     lineStart = ls;
                     scanFrom = searchEnd;
-                    return incomplete(avail);
+                    return incomplete(avail, searchEnd);
                 }
                 int more = Math.min(searchEnd, copiedEnd + Math.max(COPY_BLOCK, copiedEnd - lineStart)) - copiedEnd;
                 a = Scratch.grow(a, copiedEnd + off, copiedEnd + off + more);
@@ -99,8 +99,12 @@ abstract sealed class HeadParser<H extends MessageHead> permits RequestHeadParse
         }
     }
 
-    private ParseResult incomplete(int avail) {
-        if (!startLineDone && avail - lineStart > limits.maxRequestLine() + 1) {
+    /**
+     * No LF in {@code [lineStart, searchEnd)}. The verdict depends only on bytes within the head
+     * size limit, so a head gets the same answer however it was split into reads.
+     */
+    private ParseResult incomplete(int avail, int searchEnd) {
+        if (!startLineDone && searchEnd - lineStart > limits.maxRequestLine() + 1) {
             return fail(HttpError.START_LINE_TOO_LONG);
         }
         if (avail > limits.maxHeaderBytes()) {
@@ -230,7 +234,7 @@ abstract sealed class HeadParser<H extends MessageHead> permits RequestHeadParse
             if (!Ascii.isDigit(c)) {
                 return HttpError.BAD_CONTENT_LENGTH;
             }
-            if (n > (Long.MAX_VALUE - 9) / 10) {
+            if (n > (Long.MAX_VALUE - (c - '0')) / 10) {
                 return HttpError.BAD_CONTENT_LENGTH;
             }
             n = n * 10 + (c - '0');

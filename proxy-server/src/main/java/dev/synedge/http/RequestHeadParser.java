@@ -66,7 +66,7 @@ public final class RequestHeadParser extends HeadParser<RequestHead> {
         while (i < e && Ascii.isTchar(a[i])) {
             i++;
         }
-        if (i == e || a[i] != Ascii.SP) {
+        if (i == ls + off || i == e || a[i] != Ascii.SP) {
             if (i < e && a[i] == Ascii.CR) {
                 return HttpError.BARE_CR;
             }
