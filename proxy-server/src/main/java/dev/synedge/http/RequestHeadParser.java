@@ -3,7 +3,7 @@ package dev.synedge.http;
 import io.netty.buffer.ByteBuf;
 
 /**
- * Parses request heads strictly (RFC 9112 and docs/design http.md), in place over the
+ * Parses request heads strictly (RFC 9112 and the design notes, http.md), in place over the
  * cumulative input buffer. One instance per client connection; not thread-safe.
  *
  * <p>Driving it: call {@link #parse} with the connection's cumulative buffer whose reader index
