@@ -341,8 +341,8 @@ public final class BodyDecoder {
             return HttpError.TRAILER_TOO_LARGE;
         }
         trailerBytes += lineLength;
-        byte[] a = Scratch.get(lineLength);
-        in.getBytes(ri, a, 0, lineLength);
+        byte[] a = Bytes.scratch(lineLength);
+        Bytes.copy(in, ri, a, 0, lineLength);
         int nameEnd = checkFieldLine(a, lineLength - 2);
         if (nameEnd < 0) {
             return FIELD_ERRORS[-nameEnd - 1];

@@ -60,8 +60,8 @@ abstract sealed class HeadParser<H extends MessageHead> permits RequestHeadParse
             // Copy a block past the first LF: most heads are complete within it, and neither a
             // pipelined request behind the head nor its body gets copied.
             copiedEnd = Math.min(searchEnd, lf - base + 1 + COPY_BLOCK);
-            a = Scratch.get(copiedEnd - lineStart);
-            in.getBytes(base + lineStart, a, 0, copiedEnd - lineStart);
+            a = Bytes.scratch(copiedEnd - lineStart);
+            Bytes.copy(in, base + lineStart, a, 0, copiedEnd - lineStart);
             off = -lineStart;
         }
         int ls = lineStart;
@@ -91,8 +91,8 @@ abstract sealed class HeadParser<H extends MessageHead> permits RequestHeadParse
                     return incomplete(avail, searchEnd);
                 }
                 int more = Math.min(searchEnd, copiedEnd + Math.max(COPY_BLOCK, copiedEnd - lineStart)) - copiedEnd;
-                a = Scratch.grow(a, copiedEnd + off, copiedEnd + off + more);
-                in.getBytes(base + copiedEnd, a, copiedEnd + off, more);
+                a = Bytes.growScratch(a, copiedEnd + off, copiedEnd + off + more);
+                Bytes.copy(in, base + copiedEnd, a, copiedEnd + off, more);
                 copiedEnd += more;
             }
             le = i - off;
@@ -194,21 +194,19 @@ abstract sealed class HeadParser<H extends MessageHead> permits RequestHeadParse
             return i < e && a[i] == Ascii.CR ? HttpError.BARE_CR : HttpError.BAD_FIELD_NAME;
         }
         i++;
-        while (i < e && Ascii.isOws(a[i])) {
-            i++;
-        }
         int vs = i;
-        int lastNonOws = i;
         for (; i < e; i++) {
-            byte c = a[i];
-            if (!Ascii.isValueByte(c)) {
-                return c == Ascii.CR ? HttpError.BARE_CR : HttpError.BAD_FIELD_VALUE;
-            }
-            if (c != Ascii.SP && c != Ascii.HTAB) {
-                lastNonOws = i + 1;
+            if (!Ascii.isValueByte(a[i])) {
+                return a[i] == Ascii.CR ? HttpError.BARE_CR : HttpError.BAD_FIELD_VALUE;
             }
         }
-        int ve = lastNonOws;
+        while (vs < e && Ascii.isOws(a[vs])) {
+            vs++;
+        }
+        int ve = e;
+        while (ve > vs && Ascii.isOws(a[ve - 1])) {
+            ve--;
+        }
         int kind = FieldKind.of(a, ls + off, nameEnd - ls);
         head.addField(ls, nameEnd, vs - off, ve - off, next, kind, flag);
         if (kind == FieldKind.OTHER) {

@@ -124,12 +124,12 @@ public final class RequestHeadWriter {
     public int write(RequestHead head, ClientHop client, boolean tunnel, ByteBuf out) {
         int begin = out.writerIndex();
         ByteBuf in = head.buffer();
-        out.writeBytes(in, head.methodStart(), head.methodEnd() - head.methodStart());
+        Bytes.write(out, in, head.methodStart(), head.methodEnd() - head.methodStart());
         out.writeByte(' ');
         writeTarget(head, in, out);
         out.writeBytes(HTTP11_CRLF);
         out.writeBytes(HOST);
-        out.writeBytes(in, head.hostStart(), head.hostEnd() - head.hostStart());
+        Bytes.write(out, in, head.hostStart(), head.hostEnd() - head.hostStart());
         Writing.crlf(out);
 
         boolean keepXf = xForwarded == ForwardedMode.APPEND && client.trusted;
@@ -150,7 +150,7 @@ public final class RequestHeadWriter {
                 continue;
             }
             if (run >= 0) {
-                out.writeBytes(in, run, runEnd - run);
+                Bytes.write(out, in, run, runEnd - run);
                 run = -1;
             }
             if (append) {
@@ -166,7 +166,7 @@ public final class RequestHeadWriter {
             }
         }
         if (run >= 0) {
-            out.writeBytes(in, run, runEnd - run);
+            Bytes.write(out, in, run, runEnd - run);
         }
 
         if (lastVia < 0) {
@@ -184,7 +184,8 @@ public final class RequestHeadWriter {
             }
             if ((!keepXf || lastKept(head, FieldKind.X_FORWARDED_HOST, tunnel, true, keepFwd) < 0)
                     && head.hostEnd() > head.hostStart()) {
-                out.writeBytes(XFH).writeBytes(in, head.hostStart(), head.hostEnd() - head.hostStart());
+                out.writeBytes(XFH);
+                Bytes.write(out, in, head.hostStart(), head.hostEnd() - head.hostStart());
                 Writing.crlf(out);
             }
         }
@@ -229,14 +230,14 @@ public final class RequestHeadWriter {
                 if (prefixTo.length == 0 && (ps == pe || in.getByte(ps) != '/')) {
                     out.writeByte('/');
                 }
-                out.writeBytes(in, ps, pe - ps);
+                Bytes.write(out, in, ps, pe - ps);
                 return;
             }
         }
         if (implicitSlash) {
             out.writeByte('/');
         }
-        out.writeBytes(in, ps, pe - ps);
+        Bytes.write(out, in, ps, pe - ps);
     }
 
     private static boolean startsWith(ByteBuf in, int from, int to, byte[] prefix) {
@@ -266,7 +267,7 @@ public final class RequestHeadWriter {
             if (quote) {
                 out.writeByte('"');
             }
-            out.writeBytes(in, hs, he - hs);
+            Bytes.write(out, in, hs, he - hs);
             if (quote) {
                 out.writeByte('"');
             }

@@ -123,7 +123,7 @@ public final class ResponseHeadWriter {
         int status = response.status();
         out.writeByte('0' + status / 100).writeByte('0' + status / 10 % 10).writeByte('0' + status % 10);
         out.writeByte(' ');
-        out.writeBytes(response.buffer(), response.reasonStart(), response.reasonEnd() - response.reasonStart());
+        Bytes.write(out, response.buffer(), response.reasonStart(), response.reasonEnd() - response.reasonStart());
         Writing.crlf(out);
     }
 
@@ -142,7 +142,7 @@ public final class ResponseHeadWriter {
                 continue;
             }
             if (run >= 0) {
-                out.writeBytes(in, run, runEnd - run);
+                Bytes.write(out, in, run, runEnd - run);
                 run = -1;
             }
             if (i == lastVia) {
@@ -155,7 +155,7 @@ public final class ResponseHeadWriter {
             }
         }
         if (run >= 0) {
-            out.writeBytes(in, run, runEnd - run);
+            Bytes.write(out, in, run, runEnd - run);
         }
     }
 

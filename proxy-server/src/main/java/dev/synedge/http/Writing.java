@@ -35,8 +35,8 @@ final class Writing {
     /** Writes {@code name: value} of field {@code i}, normalized, without its line end. */
     static void field(MessageHead head, int i, ByteBuf out) {
         ByteBuf in = head.buffer();
-        out.writeBytes(in, head.nameStart(i), head.nameEnd(i) - head.nameStart(i));
+        Bytes.write(out, in, head.nameStart(i), head.nameEnd(i) - head.nameStart(i));
         out.writeBytes(COLON_SP);
-        out.writeBytes(in, head.valueStart(i), head.valueEnd(i) - head.valueStart(i));
+        Bytes.write(out, in, head.valueStart(i), head.valueEnd(i) - head.valueStart(i));
     }
 }
