@@ -1,6 +1,9 @@
 package dev.synedge.http;
 
 import io.netty.buffer.ByteBuf;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 
 /**
  * The line machinery shared by the request and response head parsers.
@@ -15,12 +18,19 @@ import io.netty.buffer.ByteBuf;
 abstract sealed class HeadParser<H extends MessageHead> permits RequestHeadParser, ResponseHeadParser {
 
     private static final int COPY_BLOCK = 1024;
+    private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+    private static final long ONES = 0x0101010101010101L;
+    private static final long HIGHS = 0x8080808080808080L;
 
     final HttpLimits limits;
     private boolean inProgress;
     private int lineStart;
     private int scanFrom;
     boolean startLineDone;
+    /** While finding a line's end: a CR was seen at this array index (-1: none). */
+    private int lastCr;
+    /** While finding a line's end: a control byte other than HTAB, or a CR not before LF, was seen. */
+    private boolean otherControl;
 
     HeadParser(HttpLimits limits) {
         this.limits = limits;
@@ -66,8 +76,9 @@ abstract sealed class HeadParser<H extends MessageHead> permits RequestHeadParse
         }
         int ls = lineStart;
         int le = lf - base;
+        boolean clean = false;
         for (;;) {
-            ParseResult r = line(a, off, ls, le, head);
+            ParseResult r = line(a, off, ls, le, clean, head);
             if (r != null) {
                 inProgress = false;
                 if (r == ParseProgress.DONE) {
@@ -77,11 +88,11 @@ abstract sealed class HeadParser<H extends MessageHead> permits RequestHeadParse
             }
             ls = le + 1;
             int i = ls + off;
+            lastCr = -1;
+            otherControl = false;
             for (;;) {
                 int stop = copiedEnd + off;
-                while (i < stop && a[i] != Ascii.LF) {
-                    i++;
-                }
+                i = lineEnd(a, i, stop);
                 if (i < stop) {
                     break;
                 }
@@ -96,7 +107,51 @@ abstract sealed class HeadParser<H extends MessageHead> permits RequestHeadParse
                 copiedEnd += more;
             }
             le = i - off;
+            clean = !otherControl && lastCr == i - 1;
         }
+    }
+
+    /**
+     * Array index of the first LF in {@code a[i, stop)}, or {@code stop}; eight bytes at a time.
+     * Notes on the way whether the line holds a control byte other than HTAB and the CR before
+     * its LF: a line without one needs no per-byte check of its field value.
+     */
+    private int lineEnd(byte[] a, int i, int stop) {
+        for (;;) {
+            while (i + 8 <= stop) {
+                long x = (long) LONGS.get(a, i);
+                long del = x ^ 0x7F7F7F7F7F7F7F7FL;
+                // bytes below 0x20, or equal to 0x7F; the lowest flagged byte is exact
+                long m = (((x - 0x20 * ONES) & ~x) | ((del - ONES) & ~del)) & HIGHS;
+                if (m != 0) {
+                    i += Long.numberOfTrailingZeros(m) >>> 3;
+                    break;
+                }
+                i += 8;
+            }
+            while (i < stop && !isControl(a[i])) {
+                i++;
+            }
+            if (i == stop) {
+                return stop;
+            }
+            byte c = a[i];
+            if (c == Ascii.LF) {
+                return i;
+            }
+            if (c == Ascii.CR) {
+                otherControl |= lastCr >= 0;
+                lastCr = i;
+            } else if (c != Ascii.HTAB) {
+                otherControl = true;
+            }
+            i++;
+        }
+    }
+
+    /** CTL (RFC 5234): 0x00 to 0x1F and 0x7F; obs-text bytes (negative here) are not. */
+    private static boolean isControl(byte b) {
+        return (b >= 0 && b < 0x20) || b == 0x7F;
     }
 
     /**
@@ -122,7 +177,7 @@ abstract sealed class HeadParser<H extends MessageHead> permits RequestHeadParse
      * Examines the complete line {@code [ls, le]} (relative offsets; {@code le} is its LF).
      * Returns null to go on with the next line.
      */
-    private ParseResult line(byte[] a, int off, int ls, int le, H head) {
+    private ParseResult line(byte[] a, int off, int ls, int le, boolean clean, H head) {
         boolean crlf = le > ls && a[le - 1 + off] == Ascii.CR;
         int ce = crlf ? le - 1 : le;
         if (!startLineDone) {
@@ -148,7 +203,7 @@ abstract sealed class HeadParser<H extends MessageHead> permits RequestHeadParse
         if (head.fieldCount == limits.maxHeaderCount()) {
             return HttpError.TOO_MANY_FIELDS;
         }
-        return fieldLine(a, off, ls, ce, le + 1, head);
+        return fieldLine(a, off, ls, ce, le + 1, clean, head);
     }
 
     /** An empty line where the start line should be: skip it (requests) or refuse. */
@@ -166,7 +221,8 @@ abstract sealed class HeadParser<H extends MessageHead> permits RequestHeadParse
     /** Responses strip whitespace between a field name and its colon; requests refuse it. */
     abstract boolean stripsSpaceBeforeColon();
 
-    private ParseResult fieldLine(byte[] a, int off, int ls, int ce, int next, H head) {
+    /** {@code clean}: the line is known to hold no control byte but HTAB (and its CR LF). */
+    private ParseResult fieldLine(byte[] a, int off, int ls, int ce, int next, boolean clean, H head) {
         int i = ls + off;
         int e = ce + off;
         byte b = a[i];
@@ -195,9 +251,11 @@ abstract sealed class HeadParser<H extends MessageHead> permits RequestHeadParse
         }
         i++;
         int vs = i;
-        for (; i < e; i++) {
-            if (!Ascii.isValueByte(a[i])) {
-                return a[i] == Ascii.CR ? HttpError.BARE_CR : HttpError.BAD_FIELD_VALUE;
+        if (!clean) {
+            for (; i < e; i++) {
+                if (!Ascii.isValueByte(a[i])) {
+                    return a[i] == Ascii.CR ? HttpError.BARE_CR : HttpError.BAD_FIELD_VALUE;
+                }
             }
         }
         while (vs < e && Ascii.isOws(a[vs])) {

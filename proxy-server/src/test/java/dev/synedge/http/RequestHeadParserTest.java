@@ -253,6 +253,27 @@ class RequestHeadParserTest {
         assertThat(outcome(message)).startsWith("DONE ").contains(expected);
     }
 
+    /** Every control byte at every position of a long value (the line scan works 8 bytes at a time). */
+    @Test
+    void controlBytesAnywhereInValuesAreRefused() {
+        for (int c = 0; c < 0x100; c++) {
+            for (int at = 0; at < 21; at++) {
+                char[] value = "abcdefghijklmnopqrstu".toCharArray();
+                value[at] = (char) c;
+                String message = "GET / HTTP/1.1\r\nHost: a\r\nX-Long: " + new String(value) + "\r\n\r\n";
+                RequestHeadParser parser = new RequestHeadParser(HttpLimits.DEFAULTS);
+                RequestHead head = new RequestHead();
+                for (boolean direct : new boolean[] {false, true}) {
+                    String result = Wire.feed(Wire.bytes(message), new int[] {message.length()}, direct,
+                            buf -> parser.parse(buf, head), (r, buf) -> r.toString());
+                    String expected = c == '\n' ? "BARE_LF" : c == '\r' ? "BARE_CR"
+                            : (c < 0x20 && c != '\t') || c == 0x7F ? "BAD_FIELD_VALUE" : "DONE";
+                    assertThat(result).as("byte 0x%02x at %d", c, at).isEqualTo(expected);
+                }
+            }
+        }
+    }
+
     @Test
     void presenceFlags() {
         RequestHead head = parseOnce(req("GET / HTTP/1.1", "Host: a", "TE: trailers", "Via: 1.1 x",
