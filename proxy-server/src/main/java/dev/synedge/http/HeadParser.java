@@ -117,36 +117,44 @@ abstract sealed class HeadParser<H extends MessageHead> permits RequestHeadParse
      * its LF: a line without one needs no per-byte check of its field value.
      */
     private int lineEnd(byte[] a, int i, int stop) {
-        for (;;) {
-            while (i + 8 <= stop) {
+        while (i < stop) {
+            int c;
+            if (i + 8 <= a.length) {
+                // bytes past stop may be read (they are in the array) but never count
                 long x = (long) LONGS.get(a, i);
                 long del = x ^ 0x7F7F7F7F7F7F7F7FL;
                 // bytes below 0x20, or equal to 0x7F; the lowest flagged byte is exact
                 long m = (((x - 0x20 * ONES) & ~x) | ((del - ONES) & ~del)) & HIGHS;
-                if (m != 0) {
-                    i += Long.numberOfTrailingZeros(m) >>> 3;
-                    break;
+                if (m == 0) {
+                    i += 8;
+                    continue;
                 }
-                i += 8;
+                c = i + (Long.numberOfTrailingZeros(m) >>> 3);
+            } else {
+                c = i;
+                while (c < stop && !isControl(a[c])) {
+                    c++;
+                }
             }
-            while (i < stop && !isControl(a[i])) {
-                i++;
-            }
-            if (i == stop) {
+            if (c >= stop) {
                 return stop;
             }
-            byte c = a[i];
-            if (c == Ascii.LF) {
-                return i;
+            byte b = a[c];
+            if (b == Ascii.LF) {
+                return c;
             }
-            if (c == Ascii.CR) {
+            if (b == Ascii.CR) {
                 otherControl |= lastCr >= 0;
-                lastCr = i;
-            } else if (c != Ascii.HTAB) {
+                lastCr = c;
+                if (c + 1 < stop && a[c + 1] == Ascii.LF) {
+                    return c + 1;
+                }
+            } else if (b != Ascii.HTAB) {
                 otherControl = true;
             }
-            i++;
+            i = c + 1;
         }
+        return stop;
     }
 
     /** CTL (RFC 5234): 0x00 to 0x1F and 0x7F; obs-text bytes (negative here) are not. */
@@ -362,6 +370,8 @@ abstract sealed class HeadParser<H extends MessageHead> permits RequestHeadParse
                 head.keepAliveToken = true;
             } else if (Ascii.equalsLower(a, ts, len, UPGRADE)) {
                 head.upgradeToken = true;
+            } else {
+                head.otherToken = true;
             }
             head.addToken(ts - off, i - off);
         }

@@ -48,6 +48,8 @@ public abstract sealed class MessageHead permits RequestHead, ResponseHead {
     /** Connection tokens as relative (start, end) pairs. */
     int[] tokens = new int[8];
     int tokenCount;
+    /** A Connection token other than close, keep-alive and upgrade (whose fields are handled by kind). */
+    boolean otherToken;
     boolean closeToken;
     boolean keepAliveToken;
     boolean upgradeToken;
@@ -76,6 +78,7 @@ public abstract sealed class MessageHead permits RequestHead, ResponseHead {
         Arrays.fill(firstOfKind, -1);
         Arrays.fill(lastOfKind, -1);
         tokenCount = 0;
+        otherToken = false;
         closeToken = false;
         keepAliveToken = false;
         upgradeToken = false;
@@ -129,7 +132,9 @@ public abstract sealed class MessageHead permits RequestHead, ResponseHead {
 
     /**
      * Marks every field named by a Connection token. Runs once per head, after the last field,
-     * because Connection may list fields that come after it.
+     * because Connection may list fields that come after it, and only when there is a token
+     * other than close, keep-alive and upgrade: Keep-Alive and Upgrade are hop-by-hop by name,
+     * and Close is a reserved field name (S §16.3.1).
      */
     void markConnectionListed() {
         for (int t = 0; t < tokenCount; t++) {
@@ -274,7 +279,10 @@ public abstract sealed class MessageHead permits RequestHead, ResponseHead {
         return closeToken;
     }
 
-    /** True if field {@code i} is named by Connection and therefore not forwarded. */
+    /**
+     * True if field {@code i} is named by a Connection token (other than close, keep-alive and
+     * upgrade, whose fields are hop-by-hop by name) and therefore not forwarded.
+     */
     public boolean isConnectionListed(int i) {
         return (flags[checkField(i)] & FLAG_CONNECTION_LISTED) != 0;
     }

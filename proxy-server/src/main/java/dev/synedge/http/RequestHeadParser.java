@@ -303,7 +303,7 @@ public final class RequestHeadParser extends HeadParser<RequestHead> {
             head.expectContinue = false;
         }
         head.upgradeRequested = http11 && head.upgradeToken && head.hasUpgrade();
-        if (head.tokenCount > 0) {
+        if (head.otherToken) {
             head.markConnectionListed();
         }
         return ParseProgress.DONE;

@@ -111,7 +111,7 @@ public final class ResponseHeadParser extends HeadParser<ResponseHead> {
         }
         head.keepAlive = !head.closeToken && (http11 || head.keepAliveToken)
                 && head.bodyKind != BodyKind.CLOSE_DELIMITED && status != 101;
-        if (head.tokenCount > 0) {
+        if (head.otherToken) {
             head.markConnectionListed();
         }
         return ParseProgress.DONE;

@@ -149,6 +149,12 @@ public class RequestHeadParseBenchmark {
                                 + "recent=%5B%22synedge%22%2C%22edge%22%2C%22proxy%22%2C%22tfo%22%5D; ab_test=checkout_v2:b,search_v3:a,nav_v5:c; "
                                 + "_fbp=fb.1.1712345678901.1234567890; _gcl_au=1.1.123456789.1712345678; ajs_anonymous_id=%22f1e2d3c4-b5a6-4789-8abc-def012345678%22",
                         "If-None-Match: W/\"5f2a-1b3c4d5e6f708192a3b4c5d6e7f80912\"",
+                        "Baggage: sentry-environment=production,sentry-release=web%402025.04.1,"
+                                + "sentry-public_key=0123456789abcdef0123456789abcdef,"
+                                + "sentry-trace_id=0af7651916cd43dd8448eb211c80319c,sentry-sample_rate=0.1,sentry-sampled=false",
+                        "Sentry-Trace: 0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-0",
+                        "Traceparent: 00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01",
+                        "X-Csrf-Token: 9f8e7d6c5b4a39281706f5e4d3c2b1a09f8e7d6c5b4a39281706f5e4d3c2b1a0",
                         "If-Modified-Since: Tue, 01 Apr 2025 12:00:00 GMT",
                         "X-Requested-With: XMLHttpRequest",
                         "X-Client-Version: 2025.04.1+build.1234",
