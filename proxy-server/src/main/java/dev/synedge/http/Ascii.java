@@ -14,8 +14,7 @@ final class Ascii {
     private static final byte VALUE = 2;
     private static final byte HEX = 4;
     private static final byte HOST = 8;
-    private static final byte PATH = 16;
-    private static final byte QUERY = 32;
+    private static final byte TARGET = 16;
 
     /** Bit set of the classes above per byte value (index {@code b & 0xFF}). */
     private static final byte[] CLASSES = new byte[256];
@@ -43,7 +42,7 @@ final class Ascii {
             }
             // printable ASCII other than '#': '%' is checked for its two hex digits in paths
             if (c > 0x20 && c < 0x7F && c != '#') {
-                bits |= QUERY | PATH;
+                bits |= TARGET;
             }
             CLASSES[c] = (byte) bits;
             HEX_VALUE[c] = (byte) (digit ? c - '0'
@@ -68,7 +67,7 @@ final class Ascii {
     }
 
     static boolean isTargetByte(byte b) {
-        return (CLASSES[b & 0xFF] & PATH) != 0;
+        return (CLASSES[b & 0xFF] & TARGET) != 0;
     }
 
     static int hexValue(byte b) {
@@ -144,14 +143,6 @@ final class Ascii {
                 throw new IllegalArgumentException("not ASCII: " + ascii);
             }
             b[i] = (byte) c;
-        }
-        return b;
-    }
-
-    static byte[] lowerBytes(String ascii) {
-        byte[] b = bytes(ascii);
-        for (int i = 0; i < b.length; i++) {
-            b[i] = (byte) lower(b[i]);
         }
         return b;
     }

@@ -196,7 +196,7 @@ abstract sealed class HeadParser<H extends MessageHead> permits RequestHeadParse
                 return HttpError.BARE_LF;
             }
             if (ce == ls) {
-                return emptyLineBeforeStartLine(head, le + 1);
+                return skipsEmptyLinesBeforeStartLine() ? null : HttpError.BAD_STATUS_LINE;
             }
             startLineDone = true;
             head.startLineStart = ls;
@@ -214,8 +214,8 @@ abstract sealed class HeadParser<H extends MessageHead> permits RequestHeadParse
         return fieldLine(a, off, ls, ce, le + 1, clean, head);
     }
 
-    /** An empty line where the start line should be: skip it (requests) or refuse. */
-    abstract ParseResult emptyLineBeforeStartLine(H head, int next);
+    /** Requests may be preceded by empty lines (M §2.2); a response may not. */
+    abstract boolean skipsEmptyLinesBeforeStartLine();
 
     /** Parses the start line {@code [ls, ce)}; null when it is fine. */
     abstract ParseResult startLine(byte[] a, int off, int ls, int ce, H head);

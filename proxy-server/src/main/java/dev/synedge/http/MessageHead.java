@@ -336,10 +336,6 @@ public abstract sealed class MessageHead permits RequestHead, ResponseHead {
         return flags[i];
     }
 
-    int relNameStart(int i) {
-        return fields[i * FIELD_INTS + NAME_START];
-    }
-
     private int checkField(int i) {
         if (i < 0 || i >= fieldCount) {
             throw new IndexOutOfBoundsException("field " + i + " of " + fieldCount);

@@ -15,6 +15,7 @@ public final class RequestHead extends MessageHead {
     TargetForm targetForm;
     /** Start of the part forwarded in origin-form: the target itself, or what follows the authority. */
     int pathStart;
+    int queryStart;
     int hostStart;
     int hostEnd;
     int hostNameEnd;
@@ -34,6 +35,7 @@ public final class RequestHead extends MessageHead {
         targetEnd = 0;
         targetForm = null;
         pathStart = 0;
+        queryStart = 0;
         hostStart = -1;
         hostEnd = -1;
         hostNameEnd = -1;
@@ -79,6 +81,15 @@ public final class RequestHead extends MessageHead {
     /** End of the path (and query); equal to {@link #targetEnd()}. */
     public int pathEnd() {
         return base + targetEnd;
+    }
+
+    /**
+     * Index of the {@code ?} that starts the query, or {@link #pathEnd()} when there is none:
+     * the path alone is {@code [pathStart(), queryStart())}, as sent (not decoded, dot-segments
+     * not removed).
+     */
+    public int queryStart() {
+        return base + queryStart;
     }
 
     /**

@@ -50,8 +50,8 @@ public final class RequestHeadParser extends HeadParser<RequestHead> {
     }
 
     @Override
-    ParseResult emptyLineBeforeStartLine(RequestHead head, int next) {
-        return null;
+    boolean skipsEmptyLinesBeforeStartLine() {
+        return true;
     }
 
     @Override
@@ -136,7 +136,7 @@ public final class RequestHeadParser extends HeadParser<RequestHead> {
         if (first == '/') {
             head.targetForm = TargetForm.ORIGIN;
             head.pathStart = ts - off;
-            return path(a, ts, te);
+            return path(a, off, ts, te, head);
         }
         if (first == '*' && te - ts == 1) {
             if (head.method != Method.OPTIONS) {
@@ -144,6 +144,7 @@ public final class RequestHeadParser extends HeadParser<RequestHead> {
             }
             head.targetForm = TargetForm.ASTERISK;
             head.pathStart = ts - off;
+            head.queryStart = te - off;
             return null;
         }
         return absolute(a, off, ts, te, head);
@@ -176,18 +177,22 @@ public final class RequestHeadParser extends HeadParser<RequestHead> {
         head.hostNameEnd = nameEnd - off;
         head.hostFromTarget = true;
         head.pathStart = ae - off;
-        return path(a, ae, te);
+        return path(a, off, ae, te, head);
     }
 
     /** Path then optional query: printable ASCII without '#'; escapes in the path must be valid. */
-    private static HttpError path(byte[] a, int i, int te) {
+    private static HttpError path(byte[] a, int off, int i, int te, RequestHead head) {
         boolean query = false;
+        head.queryStart = te - off;
         for (; i < te; i++) {
             byte c = a[i];
             if (!Ascii.isTargetByte(c)) {
                 return c == Ascii.CR ? HttpError.BARE_CR : HttpError.BAD_TARGET;
             }
             if (c == '?') {
+                if (!query) {
+                    head.queryStart = i - off;
+                }
                 query = true;
             } else if (c == '%' && !query
                     && (i + 2 >= te || Ascii.hexValue(a[i + 1]) < 0 || Ascii.hexValue(a[i + 2]) < 0)) {

@@ -38,8 +38,8 @@ public final class ResponseHeadParser extends HeadParser<ResponseHead> {
     }
 
     @Override
-    ParseResult emptyLineBeforeStartLine(ResponseHead head, int next) {
-        return HttpError.BAD_STATUS_LINE;
+    boolean skipsEmptyLinesBeforeStartLine() {
+        return false;
     }
 
     @Override

@@ -81,7 +81,8 @@ final class Wire {
         StringBuilder sb = new StringBuilder();
         sb.append(h.method()).append(' ').append(h.targetForm()).append(' ').append(h.target())
                 .append(' ').append(h.version()).append(" host=").append(h.host())
-                .append(" path=").append(range(h.buffer(), h.pathStart(), h.pathEnd()))
+                .append(" path=").append(range(h.buffer(), h.pathStart(), h.queryStart()))
+                .append(range(h.buffer(), h.queryStart(), h.pathEnd()).isEmpty() ? "" : " query=" + range(h.buffer(), h.queryStart(), h.pathEnd()))
                 .append(" body=").append(h.bodyKind()).append('/').append(h.contentLength())
                 .append(" keepAlive=").append(h.keepAlive())
                 .append(" continue=").append(h.expectContinue())
