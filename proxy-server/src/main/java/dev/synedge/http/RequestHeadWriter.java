@@ -120,8 +120,14 @@ public final class RequestHeadWriter {
      * written. {@code head}'s buffer must still hold its bytes. {@code tunnel}: the caller
      * forwards an upgrade ({@link RequestHead#upgradeRequested()} and the route allows it). The
      * caller keeps ownership of {@code out}.
+     *
+     * @throws IllegalArgumentException if {@code tunnel} is set for a request that asked for no
+     *                                  upgrade
      */
     public int write(RequestHead head, ClientHop client, boolean tunnel, ByteBuf out) {
+        if (tunnel && !head.upgradeRequested()) {
+            throw new IllegalArgumentException("tunnel requested for a request without Upgrade");
+        }
         int begin = out.writerIndex();
         ByteBuf in = head.buffer();
         Bytes.write(out, in, head.methodStart(), head.methodEnd() - head.methodStart());

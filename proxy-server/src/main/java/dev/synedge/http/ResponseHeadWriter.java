@@ -45,11 +45,20 @@ public final class ResponseHeadWriter {
      * error, shutting down); the writer also closes when the client did not keep the connection
      * or the framing ends with the close. The caller keeps ownership of {@code out};
      * {@code response}'s buffer must still hold its bytes.
+     *
+     * <p>A 101 is only valid for a request the proxy forwarded as an upgrade; any other 101 is
+     * an upstream error (502), and this method refuses it.
+     *
+     * @throws IllegalArgumentException for an interim response (see {@link #writeInterim}), or a
+     *                                  101 to a request that asked for no upgrade
      */
     public int write(ResponseHead response, RequestHead request, RelayFraming framing, boolean closeClient,
                      ByteBuf out) {
         if (response.isInterim()) {
             throw new IllegalArgumentException("interim response " + response.status() + ": use writeInterim");
+        }
+        if (response.isSwitchingProtocols() && !request.upgradeRequested()) {
+            throw new IllegalArgumentException("101 to a request without Upgrade");
         }
         int begin = out.writerIndex();
         statusLine(response, out);

@@ -207,6 +207,8 @@ class RequestHeadWriterTest {
                 "Sec-WebSocket-Key: k", "Sec-WebSocket-Version: 13", "Via: 1.1 synedge", "Connection: upgrade"));
         assertThat(forward(w, request, CLIENT, false)).isEqualTo(lines("GET /ws HTTP/1.1", "Host: h",
                 "Sec-WebSocket-Key: k", "Sec-WebSocket-Version: 13", "Via: 1.1 synedge"));
+        assertThatThrownBy(() -> forward(w, req("GET / HTTP/1.1", "Host: h", "Upgrade: websocket"), CLIENT, true))
+                .isInstanceOf(IllegalArgumentException.class);
     }
 
     static Stream<Arguments> prefixRewrites() {

@@ -108,6 +108,12 @@ class ResponseHeadWriterTest {
     }
 
     @Test
+    void switchingProtocolsWithoutAnUpgradeRequestIsRefused() {
+        assertThatThrownBy(() -> relay(PLAIN, GET11, req("HTTP/1.1 101 Switching Protocols", "Upgrade: websocket"), false))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
     void callerCanCloseTheClient() {
         assertThat(relay(PLAIN, GET11, req("HTTP/1.1 200 OK", "Content-Length: 0"), true))
                 .isEqualTo("CONTENT_LENGTH " + lines("HTTP/1.1 200 OK", "Content-Length: 0", "Connection: close"));
