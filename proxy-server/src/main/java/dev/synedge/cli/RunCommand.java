@@ -1,0 +1,78 @@
+package dev.synedge.cli;
+
+import dev.synedge.config.ProxyConfig;
+import dev.synedge.listener.BoundListener;
+import dev.synedge.server.ProxyServer;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Parameters;
+import sun.misc.Signal;
+
+/**
+ * {@code synedge run [config]}: runs the proxy until SIGTERM or SIGINT. SIGHUP reloads the
+ * configuration file: a valid one replaces routes and clusters for new exchanges; a bad one
+ * is reported and the running configuration stays.
+ */
+@Command(name = "run", mixinStandardHelpOptions = true,
+        description = "Run the proxy with a configuration file (default: conf/synedge.conf).")
+final class RunCommand implements Callable<Integer> {
+
+    private static final Logger log = LoggerFactory.getLogger(RunCommand.class);
+
+    @Parameters(index = "0", arity = "0..1", paramLabel = "CONFIG", description = "HOCON configuration file")
+    Path config;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() throws Exception {
+        PrintWriter err = spec.commandLine().getErr();
+        Path file = ConfigFiles.resolve(config);
+        ProxyConfig loaded = ConfigFiles.load(file, err);
+        if (loaded == null) {
+            return 2;
+        }
+        ProxyServer server;
+        try {
+            server = ProxyServer.start(loaded, null);
+        } catch (java.io.IOException e) {
+            err.println("synedge: not started: " + e.getMessage());
+            return 1;
+        }
+        PrintWriter out = spec.commandLine().getOut();
+        for (BoundListener listener : server.listeners()) {
+            out.println("synedge: listener " + listener.name() + " on " + listener.address());
+        }
+        out.flush();
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            server.close();
+            stopped.countDown();
+        }, "synedge-shutdown"));
+        Signal.handle(new Signal("HUP"), signal -> reload(server, file));
+        stopped.await();
+        return 0;
+    }
+
+    /** Runs on the signal thread, never on an event loop: loading resolves host names. */
+    private static void reload(ProxyServer server, Path file) {
+        java.io.StringWriter problems = new java.io.StringWriter();
+        ProxyConfig next = ConfigFiles.load(file, new PrintWriter(problems, true));
+        if (next == null) {
+            log.error("reload: {}; the running configuration stays", problems.toString().strip());
+            return;
+        }
+        if (!next.listeners().equals(server.config().listeners()) || next.eventLoops() != server.config().eventLoops()) {
+            log.warn("reload: listener and event-loop changes take effect only after a restart");
+        }
+        server.reload(next);
+        log.info("reload: {} loaded ({} routes, {} clusters)", file, next.routes().size(), next.clusters().size());
+    }
+}

@@ -1,0 +1,345 @@
+package dev.synedge.exchange;
+
+import dev.synedge.accesslog.SynData;
+import dev.synedge.config.ListenerConfig;
+import dev.synedge.http.BodyDecoder;
+import dev.synedge.http.ClientHop;
+import dev.synedge.http.ErrorResponse;
+import dev.synedge.http.HttpError;
+import dev.synedge.http.ParseProgress;
+import dev.synedge.http.ParseResult;
+import dev.synedge.http.RequestHead;
+import dev.synedge.http.RequestHeadParser;
+import dev.synedge.http.ResponseHead;
+import dev.synedge.http.ResponseHeadParser;
+import dev.synedge.net.NativeException;
+import dev.synedge.net.TcpInfo;
+import dev.synedge.routing.Route;
+import dev.synedge.server.ProxyRuntime;
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.unix.UnixChannel;
+import io.netty.util.concurrent.ScheduledFuture;
+import java.net.InetSocketAddress;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One client connection: reads request heads, routes them, runs one {@link Exchange} at a
+ * time and keeps the connection alive between them. Pipelined requests wait in the input
+ * buffer until the exchange before them has sent its whole response, so responses go back in
+ * request order. One timer per connection enforces the header-read and idle timeouts.
+ *
+ * <p>ByteBuf ownership: {@link #in} (the unread client bytes) belongs to this handler; an
+ * exchange takes retained slices of it for the upstream and never releases {@code in} itself.
+ */
+final class ClientConnection extends ChannelInboundHandlerAdapter {
+
+    private static final Logger log = LoggerFactory.getLogger(ClientConnection.class);
+    /** Unread pipelined bytes beyond which the connection stops reading until the exchange ends. */
+    private static final int PIPELINE_BACKLOG = 64 * 1024;
+
+    private final LoopContext loop;
+    private final ListenerConfig listener;
+    private ChannelHandlerContext ctx;
+    private ByteBuf in;
+    private RequestHeadParser parser;
+    private final RequestHead request = new RequestHead();
+    private final ResponseHead response = new ResponseHead();
+    private ResponseHeadParser responseParser;
+    private BodyDecoder requestBody;
+    private BodyDecoder responseBody;
+    private ProxyRuntime runtime;
+    private Exchange exchange;
+    private ClientHop trustedHop;
+    private ClientHop untrustedHop;
+    private String clientAddress;
+    private int clientPort;
+    private SynData clientSynData = SynData.UNKNOWN;
+    private long headStartNanos;
+    private long headStartMillis;
+    private long lastActivityNanos;
+    private ScheduledFuture<?> timer;
+    private boolean closing;
+    private boolean readPaused;
+
+    ClientConnection(LoopContext loop, ListenerConfig listener) {
+        this.loop = loop;
+        this.listener = listener;
+    }
+
+    @Override
+    public void channelActive(ChannelHandlerContext ctx) {
+        this.ctx = ctx;
+        InetSocketAddress remote = (InetSocketAddress) ctx.channel().remoteAddress();
+        clientAddress = remote.getAddress().getHostAddress();
+        clientPort = remote.getPort();
+        try {
+            clientSynData = TcpInfo.read(((UnixChannel) ctx.channel()).fd().intValue()).synData()
+                    ? SynData.YES : SynData.NO;
+        } catch (NativeException e) {
+            log.debug("TCP_INFO of client {}: {}", remote, e.getMessage());
+        }
+        lastActivityNanos = System.nanoTime();
+        scheduleTimer(listener.idleTimeout().toNanos());
+        ctx.fireChannelActive();
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        ByteBuf data = (ByteBuf) msg;
+        lastActivityNanos = System.nanoTime();
+        if (closing) {
+            data.release();
+            return;
+        }
+        append(data);
+        if (exchange != null) {
+            exchange.clientData();
+        } else {
+            processRequests();
+        }
+    }
+
+    @Override
+    public void channelReadComplete(ChannelHandlerContext ctx) {
+        if (exchange == null && in != null && in.isReadable() && in.readableBytes() > PIPELINE_BACKLOG) {
+            pauseReading();
+        }
+        ctx.flush();
+    }
+
+    @Override
+    public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+        if (exchange != null) {
+            exchange.clientWritabilityChanged(ctx.channel().isWritable());
+        }
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        closing = true;
+        if (exchange != null) {
+            exchange.clientClosed();
+            exchange = null;
+        }
+        if (timer != null) {
+            timer.cancel(false);
+        }
+        if (in != null) {
+            in.release();
+            in = null;
+        }
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        log.debug("client {}:{}: {}", clientAddress, clientPort, cause.toString());
+        ctx.close();
+    }
+
+    /**
+     * Adds a read to the unread input. The common case (nothing unread) adopts the buffer as
+     * is; otherwise the bytes are appended, into a new buffer when exchanges still hold slices
+     * of the old one (its bytes must not move).
+     */
+    private void append(ByteBuf data) {
+        if (in == null || !in.isReadable()) {
+            if (in != null) {
+                in.release();
+            }
+            in = data;
+            return;
+        }
+        int needed = data.readableBytes();
+        if (in.refCnt() == 1 && in.writableBytes() >= needed) {
+            in.writeBytes(data);
+        } else {
+            ByteBuf merged = ctx.alloc().directBuffer(Math.max(in.readableBytes() + needed, 4096));
+            merged.writeBytes(in);
+            merged.writeBytes(data);
+            in.release();
+            in = merged;
+        }
+        data.release();
+    }
+
+    ByteBuf input() {
+        return in;
+    }
+
+    /** Parses and starts the next request in the input, if a whole head is there. */
+    private void processRequests() {
+        while (!closing && exchange == null && in != null && in.isReadable()) {
+            if (parser == null) {
+                runtime = loop.runtime();
+                parser = new RequestHeadParser(runtime.config().http().limits());
+            }
+            if (headStartNanos == 0) {
+                headStartNanos = System.nanoTime();
+                headStartMillis = System.currentTimeMillis();
+            }
+            ParseResult result = parser.parse(in, request);
+            if (result == ParseProgress.NEED_MORE) {
+                return;
+            }
+            if (result instanceof HttpError error) {
+                refuse(error);
+                return;
+            }
+            startExchange();
+        }
+        if (!closing && exchange == null) {
+            resumeReading();
+        }
+    }
+
+    private void startExchange() {
+        ProxyRuntime current = loop.runtime();
+        if (current != runtime) {
+            runtime = current;
+            parser = new RequestHeadParser(runtime.config().http().limits());
+            requestBody = null;
+            responseBody = null;
+            responseParser = null;
+        }
+        if (requestBody == null) {
+            requestBody = new BodyDecoder(runtime.config().http().limits());
+            responseBody = new BodyDecoder(runtime.config().http().limits());
+            responseParser = new ResponseHeadParser(runtime.config().http().limits());
+        }
+        Route route = runtime.router().match(in, request.hostStart(), request.hostNameEnd(),
+                request.pathStart(), request.pathEnd(), request.method());
+        exchange = new Exchange(this, loop, runtime, route, request, response, responseParser, requestBody,
+                responseBody, headStartNanos, headStartMillis);
+        headStartNanos = 0;
+        exchange.start();
+    }
+
+    /** Answers a request whose head could not be parsed, then closes: the stream cannot be framed. */
+    private void refuse(HttpError error) {
+        log.debug("client {}:{}: {} ({})", clientAddress, clientPort, error.status(), error.reason());
+        ByteBuf out = ctx.alloc().buffer(256);
+        ErrorResponse.write(out, error);
+        closing = true;
+        ctx.writeAndFlush(out).addListener(ChannelFutureListener.CLOSE);
+    }
+
+    /**
+     * The exchange sent its whole response. With {@code keepOpen} the connection goes on with
+     * the next request (already buffered ones first); otherwise it closes once written.
+     */
+    void exchangeEnded(boolean keepOpen) {
+        exchange = null;
+        lastActivityNanos = System.nanoTime();
+        if (!keepOpen || closing) {
+            closing = true;
+            ctx.writeAndFlush(ctx.alloc().buffer(0)).addListener(ChannelFutureListener.CLOSE);
+            return;
+        }
+        processRequests();
+    }
+
+    /** The exchange ended so that the connection must go now (no response possible). */
+    void abort() {
+        closing = true;
+        exchange = null;
+        ctx.close();
+    }
+
+    ChannelHandlerContext ctx() {
+        return ctx;
+    }
+
+    ListenerConfig listener() {
+        return listener;
+    }
+
+    String clientAddress() {
+        return clientAddress;
+    }
+
+    int clientPort() {
+        return clientPort;
+    }
+
+    SynData clientSynData() {
+        return clientSynData;
+    }
+
+    /** The client as the forwarded head reports it, trusted or not per the route. */
+    ClientHop hop(Route route) {
+        InetSocketAddress remote = (InetSocketAddress) ctx.channel().remoteAddress();
+        boolean trusted = route.trustedHops().trusts(remote.getAddress());
+        if (trusted) {
+            if (trustedHop == null) {
+                trustedHop = ClientHop.of(remote.getAddress(), false, true);
+            }
+            return trustedHop;
+        }
+        if (untrustedHop == null) {
+            untrustedHop = ClientHop.of(remote.getAddress(), false, false);
+        }
+        return untrustedHop;
+    }
+
+    void pauseReading() {
+        if (!readPaused) {
+            readPaused = true;
+            ctx.channel().config().setAutoRead(false);
+        }
+    }
+
+    void resumeReading() {
+        if (readPaused) {
+            readPaused = false;
+            ctx.channel().config().setAutoRead(true);
+        }
+    }
+
+    private void scheduleTimer(long delayNanos) {
+        timer = ctx.executor().schedule(this::timerFired, Math.max(delayNanos, 1_000_000), TimeUnit.NANOSECONDS);
+    }
+
+    /**
+     * The one connection timer: a request head in progress for longer than the header-read
+     * timeout gets 408; a connection with nothing going on for the idle timeout is closed.
+     * Otherwise it is set again for the nearest deadline.
+     */
+    private void timerFired() {
+        timer = null;
+        if (closing) {
+            return;
+        }
+        long now = System.nanoTime();
+        long next;
+        if (exchange != null) {
+            next = listener.idleTimeout().toNanos();
+        } else if (headStartNanos != 0 || (in != null && in.isReadable())) {
+            long start = headStartNanos != 0 ? headStartNanos : lastActivityNanos;
+            long deadline = start + listener.headerReadTimeout().toNanos();
+            if (now - deadline >= 0) {
+                log.debug("client {}:{}: request head not complete after {}", clientAddress, clientPort,
+                        listener.headerReadTimeout());
+                ByteBuf out = ctx.alloc().buffer(256);
+                ErrorResponse.write(out, 408, null, true);
+                closing = true;
+                ctx.writeAndFlush(out).addListener(ChannelFutureListener.CLOSE);
+                return;
+            }
+            next = deadline - now;
+        } else {
+            long deadline = lastActivityNanos + listener.idleTimeout().toNanos();
+            if (now - deadline >= 0) {
+                closing = true;
+                ctx.close();
+                return;
+            }
+            next = deadline - now;
+        }
+        scheduleTimer(next);
+    }
+}

@@ -1,0 +1,928 @@
+package dev.synedge.exchange;
+
+import dev.synedge.accesslog.AccessRecord;
+import dev.synedge.accesslog.SynData;
+import dev.synedge.accesslog.UpstreamConnection;
+import dev.synedge.config.ClusterConfig;
+import dev.synedge.http.BodyDecoder;
+import dev.synedge.http.BodyKind;
+import dev.synedge.http.ChunkEncoder;
+import dev.synedge.http.ErrorResponse;
+import dev.synedge.http.HttpError;
+import dev.synedge.http.HttpVersion;
+import dev.synedge.http.ParseProgress;
+import dev.synedge.http.ParseResult;
+import dev.synedge.http.RelayFraming;
+import dev.synedge.http.RequestHead;
+import dev.synedge.http.ResponseHead;
+import dev.synedge.http.ResponseHeadParser;
+import dev.synedge.net.Errno;
+import dev.synedge.net.LinuxSocket;
+import dev.synedge.net.NativeException;
+import dev.synedge.net.TcpInfo;
+import dev.synedge.routing.Route;
+import dev.synedge.server.ProxyRuntime;
+import dev.synedge.upstream.Endpoint;
+import dev.synedge.upstream.EndpointState;
+import dev.synedge.upstream.FastOpenOutcome;
+import dev.synedge.upstream.LocalCluster;
+import dev.synedge.upstream.UpstreamPool;
+import dev.synedge.upstream.UpstreamSocket;
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.util.concurrent.ScheduledFuture;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One request and its response. Picks an endpoint, takes a pooled upstream connection or opens
+ * one (with deferred-connect Fast Open when the request is replay-safe and the endpoint's state
+ * allows it, so the head leaves in the SYN), streams the request body up and the response back
+ * with backpressure both ways, and ends with an access log line.
+ *
+ * <p>Failures: a refusal or reset before any response byte is retried once on a new connection
+ * (another endpoint if there is one) for replay-safe requests whose bytes are all still held,
+ * else answered 502; no endpoint: 503; connect and response-head timeouts: 504. Once response
+ * bytes went to the client, an upstream failure can only close the client connection: the
+ * client sees a truncated response, never a spliced one.
+ *
+ * <p>ByteBuf ownership: {@link #toUpstream} holds buffers (heads, retained slices of the client
+ * input) until written; {@link #replay} holds retained duplicates of everything first sent,
+ * until the first response byte; {@link #resp} is this exchange's read buffer, whose retained
+ * slices go to the client channel, which releases them once written.
+ */
+final class Exchange implements UpstreamSocket.Owner {
+
+    private static final Logger log = LoggerFactory.getLogger(Exchange.class);
+    /** A request body larger than this is not kept for a retry. */
+    private static final int MAX_REPLAY_BODY = 64 * 1024;
+    private static final int READ_BUFFER = 16 * 1024;
+    private static final int LARGE_READ_BUFFER = 64 * 1024;
+
+    private enum Phase { CONNECTING, FORWARDING, STREAMING, TUNNEL, DONE }
+
+    private final ClientConnection client;
+    private final ChannelHandlerContext ctx;
+    private final LoopContext loop;
+    private final ProxyRuntime runtime;
+    private final Route route;
+    private final RequestHead request;
+    private final ResponseHead response;
+    private final ResponseHeadParser responseParser;
+    private final BodyDecoder requestBody;
+    private final BodyDecoder responseBody;
+    private final long startNanos;
+    private final long startMillis;
+
+    private Phase phase = Phase.CONNECTING;
+    private LocalCluster cluster;
+    private int endpointIndex = -1;
+    private UpstreamSocket upstream;
+    private boolean upstreamNew;
+    private FastOpenOutcome fastOpen = FastOpenOutcome.NOT_TRIED;
+    private boolean tunnelRequested;
+    private final ArrayDeque<ByteBuf> toUpstream = new ArrayDeque<>();
+    private List<ByteBuf> replay;
+    private int retries;
+    private boolean requestComplete;
+    private boolean requestSent;
+    private ByteBuf resp;
+    private boolean responseStarted;
+    private boolean headDone;
+    private RelayFraming framing;
+    private boolean closeClient;
+    private boolean clientWritable = true;
+    private boolean readPending;
+    private int status;
+    private long bytesFromClient;
+    private long bytesToClient;
+    private long connectStartNanos;
+    private long connectMicros = -1;
+    private long requestSentNanos;
+    private long firstByteMicros = -1;
+    private long lastUpstreamActivity;
+    private ScheduledFuture<?> timer;
+    private String termination = "-";
+    private boolean outcomeRecorded;
+    /** Request bytes the access log reports, copied before the client input moves on. */
+    private byte[] target;
+    private byte[] referer;
+    private byte[] userAgent;
+
+    Exchange(ClientConnection client, LoopContext loop, ProxyRuntime runtime, Route route, RequestHead request,
+             ResponseHead response, ResponseHeadParser responseParser, BodyDecoder requestBody,
+             BodyDecoder responseBody, long startNanos, long startMillis) {
+        this.client = client;
+        this.ctx = client.ctx();
+        this.loop = loop;
+        this.runtime = runtime;
+        this.route = route;
+        this.request = request;
+        this.response = response;
+        this.responseParser = responseParser;
+        this.requestBody = requestBody;
+        this.responseBody = responseBody;
+        this.startNanos = startNanos;
+        this.startMillis = startMillis;
+    }
+
+    // ---------------------------------------------------------------- start
+
+    void start() {
+        ByteBuf in = client.input();
+        target = copy(in, request.targetStart(), request.targetEnd());
+        referer = field("referer");
+        userAgent = field("user-agent");
+        bytesFromClient = request.length();
+        if (route == null) {
+            in.skipBytes(request.length());
+            requestBody.reset(request);
+            requestComplete = request.bodyKind() == BodyKind.NONE;
+            answer(404, "no route", !requestComplete);
+            return;
+        }
+        cluster = loop.cluster(route.cluster());
+        tunnelRequested = request.upgradeRequested();
+        ByteBuf head = ctx.alloc().directBuffer(request.length() + 512);
+        runtime.requestWriter(route).write(request, client.hop(route), tunnelRequested, head);
+        in.skipBytes(request.length());
+        toUpstream.add(head);
+        requestBody.reset(request);
+        takeRequestBody();
+        if (phase == Phase.DONE) {
+            return;
+        }
+        boolean replaySafe = route.replaySafe(request.method());
+        if (replaySafe && requestComplete && queuedBytes() <= MAX_REPLAY_BODY + head.readableBytes()) {
+            replay = new ArrayList<>(toUpstream.size());
+            for (ByteBuf buf : toUpstream) {
+                replay.add(buf.retainedDuplicate());
+            }
+        }
+        connect(-1, replaySafe);
+    }
+
+    private byte[] field(String name) {
+        int i = request.indexOf(name);
+        return i < 0 ? null : copy(request.buffer(), request.valueStart(i), request.valueEnd(i));
+    }
+
+    private static byte[] copy(ByteBuf buf, int from, int to) {
+        byte[] bytes = new byte[to - from];
+        buf.getBytes(from, bytes);
+        return bytes;
+    }
+
+    /** Picks an endpoint (avoiding {@code excluded} when another exists) and gets a connection to it. */
+    private void connect(int excluded, boolean replaySafe) {
+        int index = cluster.pick(excluded);
+        if (index < 0 && excluded >= 0) {
+            index = cluster.pick(-1);
+        }
+        if (index < 0) {
+            fail(503, "no endpoint available in cluster " + cluster.name(), "no-endpoint");
+            return;
+        }
+        endpointIndex = index;
+        cluster.exchangeStarted(index);
+        Endpoint endpoint = cluster.endpoint(index);
+        UpstreamPool pool = cluster.pool(index);
+        UpstreamSocket pooled = retries == 0 ? pool.take() : null;
+        if (pooled != null) {
+            upstream = pooled;
+            upstreamNew = false;
+            upstream.handOver(this);
+            upstream.startExchange();
+            phase = Phase.FORWARDING;
+            flushToUpstream();
+            return;
+        }
+        ClusterConfig config = cluster.config();
+        long now = System.nanoTime();
+        EndpointState state = loop.endpointStates().of(endpoint.address());
+        boolean useFastOpen = config.fastopen() && replaySafe && retries == 0 && state.fastOpenAllowed(now);
+        connectStartNanos = now;
+        try {
+            upstream = UpstreamSocket.open(loop.loop(), endpoint, useFastOpen, config.mptcp(), this);
+        } catch (NativeException e) {
+            cluster.exchangeEnded(index);
+            endpointIndex = -1;
+            upstreamFailedBeforeResponse(endpoint, e);
+            return;
+        }
+        pool.opened();
+        upstreamNew = true;
+        upstream.startExchange();
+        fastOpen = useFastOpen ? FastOpenOutcome.UNKNOWN : FastOpenOutcome.NOT_TRIED;
+        phase = Phase.FORWARDING;
+        if (upstream.established()) {
+            upstreamConnected(upstream);
+        } else {
+            schedule(config.timeouts().connect().toNanos());
+            if (!useFastOpen) {
+                return;
+            }
+        }
+        flushToUpstream();
+    }
+
+    // ---------------------------------------------------------------- request body
+
+    /** Moves request body bytes from the client input to the upstream queue. */
+    private void takeRequestBody() {
+        ByteBuf in = client.input();
+        while (!requestBody.isComplete() && in != null && in.isReadable()) {
+            long remaining = requestBody.dataRemaining();
+            if (remaining > 0) {
+                int n = (int) Math.min(remaining, in.readableBytes());
+                toUpstream.add(in.readRetainedSlice(n));
+                requestBody.dataConsumed(n);
+                bytesFromClient += n;
+                continue;
+            }
+            ByteBuf framing = ctx.alloc().directBuffer(64);
+            int before = in.readerIndex();
+            ParseResult result = requestBody.readFraming(in, framing);
+            bytesFromClient += in.readerIndex() - before;
+            if (framing.isReadable()) {
+                toUpstream.add(framing);
+            } else {
+                framing.release();
+            }
+            if (result instanceof HttpError error) {
+                requestBroken(error);
+                return;
+            }
+            if (result == ParseProgress.NEED_MORE) {
+                break;
+            }
+        }
+        requestComplete = requestBody.isComplete();
+    }
+
+    /** More client bytes arrived while this exchange runs. */
+    void clientData() {
+        if (phase == Phase.TUNNEL) {
+            ByteBuf in = client.input();
+            if (in.isReadable()) {
+                bytesFromClient += in.readableBytes();
+                toUpstream.add(in.readRetainedSlice(in.readableBytes()));
+                flushToUpstream();
+            }
+            return;
+        }
+        if (!requestComplete && phase != Phase.DONE) {
+            takeRequestBody();
+            if (phase == Phase.FORWARDING || phase == Phase.STREAMING) {
+                flushToUpstream();
+            }
+        }
+    }
+
+    private void requestBroken(HttpError error) {
+        log.debug("client {}: request body: {}", client.clientAddress(), error.reason());
+        if (responseStarted) {
+            termination = "client-protocol-error";
+            finishAbort();
+        } else {
+            releaseQueues();
+            fail(error.status(), error.reason(), "client-protocol-error");
+        }
+    }
+
+    // ---------------------------------------------------------------- upstream writes
+
+    private long queuedBytes() {
+        long total = 0;
+        for (ByteBuf buf : toUpstream) {
+            total += buf.readableBytes();
+        }
+        return total;
+    }
+
+    /** Writes what is queued for the upstream; pauses the client while the upstream is full. */
+    private void flushToUpstream() {
+        if (upstream == null || !upstream.isOpen()) {
+            return;
+        }
+        var iov = loop.iov();
+        try {
+            while (!toUpstream.isEmpty()) {
+                iov.clear();
+                for (ByteBuf buf : toUpstream) {
+                    if (!buf.isReadable()) {
+                        continue;
+                    }
+                    if (!iov.add(UpstreamSocket.address(buf) + buf.readerIndex(), buf.readableBytes())) {
+                        break;
+                    }
+                }
+                long written = iov.count() == 0 ? 0 : upstream.writev(iov);
+                if (written == LinuxSocket.WOULD_BLOCK) {
+                    client.pauseReading();
+                    return;
+                }
+                consume(written);
+            }
+        } catch (NativeException e) {
+            upstreamIoFailed(e);
+            return;
+        }
+        if (requestComplete && !requestSent) {
+            requestSent = true;
+            requestSentNanos = System.nanoTime();
+            if (phase == Phase.FORWARDING && !responseStarted && upstream.established()) {
+                schedule(cluster.config().timeouts().responseHead().toNanos());
+            }
+        }
+        if (!requestComplete || phase == Phase.TUNNEL) {
+            client.resumeReading();
+        }
+    }
+
+    private void consume(long written) {
+        while (!toUpstream.isEmpty()) {
+            ByteBuf head = toUpstream.peekFirst();
+            int readable = head.readableBytes();
+            if (written < readable) {
+                head.skipBytes((int) written);
+                return;
+            }
+            written -= readable;
+            toUpstream.pollFirst().release();
+        }
+    }
+
+    // ---------------------------------------------------------------- upstream events
+
+    @Override
+    public void upstreamConnected(UpstreamSocket socket) {
+        connectMicros = (System.nanoTime() - connectStartNanos) / 1000;
+        cancelTimer();
+        recordConnectionOutcome();
+        if (requestSent && !responseStarted) {
+            schedule(cluster.config().timeouts().responseHead().toNanos());
+        }
+    }
+
+    @Override
+    public void upstreamWritable(UpstreamSocket socket) {
+        if (phase == Phase.FORWARDING || phase == Phase.STREAMING || phase == Phase.TUNNEL) {
+            flushToUpstream();
+        }
+    }
+
+    @Override
+    public void upstreamReadable(UpstreamSocket socket) {
+        if (phase == Phase.DONE) {
+            return;
+        }
+        if (!clientWritable) {
+            readPending = true;
+            return;
+        }
+        readPending = false;
+        try {
+            while (phase != Phase.DONE) {
+                ensureReadBuffer();
+                int n = upstream.read(resp);
+                if (n == LinuxSocket.WOULD_BLOCK) {
+                    break;
+                }
+                if (n == LinuxSocket.EOF) {
+                    upstreamEof();
+                    break;
+                }
+                lastUpstreamActivity = System.nanoTime();
+                if (!responseStarted) {
+                    firstResponseBytes();
+                }
+                if (phase == Phase.TUNNEL) {
+                    relayTunnel();
+                } else {
+                    relayResponse();
+                }
+                if (!clientWritable) {
+                    readPending = true;
+                    break;
+                }
+            }
+        } catch (NativeException e) {
+            upstreamIoFailed(e);
+        }
+        ctx.flush();
+    }
+
+    @Override
+    public void upstreamFailed(UpstreamSocket socket, NativeException cause) {
+        upstreamIoFailed(cause);
+    }
+
+    private void ensureReadBuffer() {
+        if (resp != null && resp.refCnt() == 1 && !resp.isReadable()) {
+            resp.clear();
+        }
+        if (resp != null && resp.writableBytes() > 0 && resp.refCnt() == 1) {
+            return;
+        }
+        int size = headDone && responseBody.dataRemaining() > READ_BUFFER ? LARGE_READ_BUFFER : READ_BUFFER;
+        int unread = resp == null ? 0 : resp.readableBytes();
+        ByteBuf next = ctx.alloc().directBuffer(unread + size);
+        if (resp != null) {
+            next.writeBytes(resp);
+            resp.release();
+        }
+        resp = next;
+    }
+
+    /** The first response byte proves the connection (and tells the Fast Open outcome). */
+    private void firstResponseBytes() {
+        responseStarted = true;
+        firstByteMicros = (System.nanoTime() - (requestSentNanos != 0 ? requestSentNanos : startNanos)) / 1000;
+        releaseReplay();
+        if (upstreamNew && !outcomeRecorded) {
+            connectMicros = (System.nanoTime() - connectStartNanos) / 1000;
+            recordConnectionOutcome();
+        }
+        cancelTimer();
+        schedule(cluster.config().timeouts().idle().toNanos());
+    }
+
+    /** Once per new connection: its Fast Open outcome and RTT go into the endpoint's state. */
+    private void recordConnectionOutcome() {
+        if (outcomeRecorded || !upstreamNew) {
+            return;
+        }
+        outcomeRecorded = true;
+        Endpoint endpoint = cluster.endpoint(endpointIndex);
+        long rtt = 0;
+        try {
+            TcpInfo info = upstream.tcpInfo();
+            rtt = info.rttMicros();
+            if (upstream.fastOpen()) {
+                fastOpen = FastOpenOutcome.of(info);
+            }
+        } catch (NativeException e) {
+            log.debug("TCP_INFO of {}: {}", endpoint, e.getMessage());
+        }
+        loop.endpointStates().of(endpoint.address())
+                .record(fastOpen, rtt, cluster.config().fastopenBackoff(), System.nanoTime());
+    }
+
+    // ---------------------------------------------------------------- response relay
+
+    private void relayResponse() {
+        while (phase != Phase.DONE && phase != Phase.TUNNEL) {
+            if (!headDone) {
+                if (!resp.isReadable()) {
+                    return;
+                }
+                ParseResult result = responseParser.parse(resp, response, request.method());
+                if (result == ParseProgress.NEED_MORE) {
+                    return;
+                }
+                if (result instanceof HttpError error) {
+                    upstreamProtocolError(error.reason());
+                    return;
+                }
+                if (!responseHead()) {
+                    return;
+                }
+                continue;
+            }
+            if (responseBody.isComplete()) {
+                responseComplete();
+                return;
+            }
+            long remaining = responseBody.dataRemaining();
+            if (remaining > 0) {
+                int n = (int) Math.min(remaining, resp.readableBytes());
+                if (n == 0) {
+                    return;
+                }
+                ByteBuf data = resp.readRetainedSlice(n);
+                responseBody.dataConsumed(n);
+                if (framing == RelayFraming.CHUNK) {
+                    ByteBuf chunkHead = ctx.alloc().directBuffer(20);
+                    ChunkEncoder.writeChunkHeader(chunkHead, n);
+                    writeToClient(chunkHead);
+                    writeToClient(data);
+                    ByteBuf end = ctx.alloc().directBuffer(2);
+                    ChunkEncoder.writeDataEnd(end);
+                    writeToClient(end);
+                } else {
+                    writeToClient(data);
+                }
+                continue;
+            }
+            if (!resp.isReadable()) {
+                return;
+            }
+            ByteBuf framingOut = framing == RelayFraming.CHUNKED ? ctx.alloc().directBuffer(64) : null;
+            ParseResult result = responseBody.readFraming(resp, framingOut);
+            if (framingOut != null) {
+                if (framingOut.isReadable()) {
+                    writeToClient(framingOut);
+                } else {
+                    framingOut.release();
+                }
+            }
+            if (result instanceof HttpError error) {
+                upstreamProtocolError(error.reason());
+                return;
+            }
+            if (result == ParseProgress.NEED_MORE) {
+                return;
+            }
+        }
+    }
+
+    /**
+     * A complete response head: relays interim responses, starts a tunnel on 101, and for the
+     * final response writes the client's head and sets up the body. Returns false when the
+     * exchange cannot go on (it was failed).
+     */
+    private boolean responseHead() {
+        int length = response.length();
+        if (response.isInterim()) {
+            ByteBuf out = ctx.alloc().directBuffer(length + 16);
+            if (runtime.responseWriter(route).writeInterim(response, request, out) > 0) {
+                writeToClient(out);
+                ctx.flush();
+            } else {
+                out.release();
+            }
+            resp.skipBytes(length);
+            responseParser.reset();
+            return true;
+        }
+        if (response.isSwitchingProtocols() && !tunnelRequested) {
+            upstreamProtocolError("101 to a request that asked for no upgrade");
+            return false;
+        }
+        status = response.status();
+        framing = response.isSwitchingProtocols() ? RelayFraming.NONE : RelayFraming.of(response, request);
+        closeClient = !requestComplete;
+        ByteBuf out = ctx.alloc().directBuffer(length + 256);
+        runtime.responseWriter(route).write(response, request, framing, closeClient, out);
+        closeClient = closeClient || RelayFraming.closesClient(response, request);
+        resp.skipBytes(length);
+        responseParser.reset();
+        writeToClient(out);
+        headDone = true;
+        cancelTimer();
+        schedule(cluster.config().timeouts().idle().toNanos());
+        if (response.isSwitchingProtocols()) {
+            startTunnel();
+            return false;
+        }
+        responseBody.reset(response);
+        return true;
+    }
+
+    private void writeToClient(ByteBuf buf) {
+        bytesToClient += buf.readableBytes();
+        ctx.write(buf, ctx.voidPromise());
+        if (!ctx.channel().isWritable()) {
+            clientWritable = false;
+        }
+    }
+
+    void clientWritabilityChanged(boolean writable) {
+        clientWritable = writable;
+        if (writable && readPending && upstream != null && upstream.isOpen()) {
+            upstreamReadable(upstream);
+        }
+    }
+
+    private void upstreamEof() {
+        if (!responseStarted) {
+            upstreamFailedBeforeResponse(cluster.endpoint(endpointIndex),
+                    new NativeException("read", "upstream closed before responding", Errno.ECONNRESET));
+            return;
+        }
+        if (phase == Phase.TUNNEL) {
+            termination = "-";
+            finishClose();
+            return;
+        }
+        if (headDone && responseBody.kind() == BodyKind.CLOSE_DELIMITED) {
+            relayResponse();
+            responseBody.endOfInput();
+            if (framing == RelayFraming.CHUNK) {
+                ByteBuf last = ctx.alloc().directBuffer(8);
+                ChunkEncoder.writeLastChunk(last);
+                writeToClient(last);
+            }
+            upstreamDone(false);
+            closeClient = closeClient || framing.closesClient();
+            complete();
+            return;
+        }
+        if (headDone && responseBody.isComplete()) {
+            responseComplete();
+            return;
+        }
+        log.info("{} {}: upstream {} closed mid-response", request.method(), route.name(),
+                cluster.endpoint(endpointIndex));
+        termination = "upstream-closed";
+        finishAbort();
+    }
+
+    private void responseComplete() {
+        boolean reusable = response.keepAlive() && requestComplete && requestSent && !resp.isReadable()
+                && toUpstream.isEmpty();
+        upstreamDone(reusable);
+        complete();
+    }
+
+    /** Gives the upstream connection back to its pool (or forgets it, closed) and ends the count. */
+    private void upstreamDone(boolean reusable) {
+        if (upstream == null) {
+            return;
+        }
+        UpstreamPool pool = cluster.pool(endpointIndex);
+        if (reusable) {
+            pool.release(upstream);
+        } else {
+            if (upstream.isOpen()) {
+                upstream.close();
+            }
+            pool.closed(upstream);
+        }
+        cluster.exchangeEnded(endpointIndex);
+        upstream = null;
+    }
+
+    // ---------------------------------------------------------------- tunnel
+
+    private void startTunnel() {
+        phase = Phase.TUNNEL;
+        cancelTimer();
+        ctx.flush();
+        if (resp.isReadable()) {
+            writeToClient(resp.readRetainedSlice(resp.readableBytes()));
+        }
+        clientData();
+    }
+
+    private void relayTunnel() {
+        if (resp.isReadable()) {
+            writeToClient(resp.readRetainedSlice(resp.readableBytes()));
+        }
+    }
+
+    // ---------------------------------------------------------------- failures
+
+    /**
+     * The upstream connection failed (refused, reset) or closed before any response byte. A
+     * replay-safe request whose bytes are all held goes once more on a new connection; anything
+     * else is answered 502.
+     */
+    private void upstreamFailedBeforeResponse(Endpoint endpoint, NativeException cause) {
+        boolean wasNew = upstreamNew;
+        if (upstream != null) {
+            if (upstreamNew) {
+                fastOpen = upstream.fastOpen() ? FastOpenOutcome.CONNECTION_FAILED : FastOpenOutcome.NOT_TRIED;
+                loop.endpointStates().of(endpoint.address())
+                        .record(fastOpen, 0, cluster.config().fastopenBackoff(), System.nanoTime());
+            }
+            upstream.abort();
+            upstreamDone(false);
+        }
+        cancelTimer();
+        if (replay != null && retries == 0) {
+            log.info("{} {}: {} upstream connection to {} failed before a response ({}); retrying on a new connection",
+                    request.method(), route.name(), wasNew ? "new" : "reused", endpoint, cause.getMessage());
+            retries++;
+            releaseQueues();
+            for (ByteBuf buf : replay) {
+                toUpstream.add(buf);
+            }
+            replay = null;
+            upstreamNew = false;
+            connect(endpointIndex >= 0 ? endpointIndex : indexOf(endpoint), true);
+            return;
+        }
+        int code = cause.errno() == Errno.ETIMEDOUT ? 504 : 502;
+        fail(code, "upstream " + endpoint + ": " + cause.getMessage(),
+                cause.errno() == Errno.ECONNREFUSED ? "upstream-refused" : "upstream-reset");
+    }
+
+    private int indexOf(Endpoint endpoint) {
+        for (int i = 0; i < cluster.size(); i++) {
+            if (cluster.endpoint(i).equals(endpoint)) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    private void upstreamIoFailed(NativeException cause) {
+        if (phase == Phase.DONE) {
+            return;
+        }
+        if (!responseStarted) {
+            upstreamFailedBeforeResponse(cluster.endpoint(endpointIndex), cause);
+            return;
+        }
+        log.info("{} {}: upstream {} failed mid-response: {}", request.method(), route.name(),
+                cluster.endpoint(endpointIndex), cause.getMessage());
+        termination = phase == Phase.TUNNEL ? "-" : "upstream-reset";
+        if (phase == Phase.TUNNEL) {
+            finishClose();
+        } else {
+            finishAbort();
+        }
+    }
+
+    private void upstreamProtocolError(String reason) {
+        log.warn("{} {}: invalid response from upstream {}: {}", request.method(), route.name(),
+                cluster.endpoint(endpointIndex), reason);
+        if (upstream != null) {
+            upstream.abort();
+            upstreamDone(false);
+        }
+        if (headDone) {
+            termination = "upstream-protocol-error";
+            finishAbort();
+        } else {
+            releaseQueues();
+            fail(502, "invalid response: " + reason, "upstream-protocol-error");
+        }
+    }
+
+    private void timedOut() {
+        timer = null;
+        if (phase == Phase.DONE) {
+            return;
+        }
+        long now = System.nanoTime();
+        ClusterConfig config = cluster.config();
+        if (responseStarted) {
+            long idle = config.timeouts().idle().toNanos();
+            long deadline = lastUpstreamActivity + idle;
+            if (phase == Phase.TUNNEL || now - deadline < 0) {
+                schedule(phase == Phase.TUNNEL ? idle : deadline - now);
+                return;
+            }
+            log.info("{} {}: upstream {} silent for {} mid-response", request.method(), route.name(),
+                    cluster.endpoint(endpointIndex), config.timeouts().idle());
+            termination = "upstream-timeout";
+            if (upstream != null) {
+                upstream.abort();
+                upstreamDone(false);
+            }
+            finishAbort();
+            return;
+        }
+        Endpoint endpoint = cluster.endpoint(endpointIndex);
+        boolean connecting = upstream != null && !upstream.established() && !requestSent;
+        String what = connecting ? "connect" : "response head";
+        log.info("{} {}: upstream {} {} timeout ({})", request.method(), route.name(), endpoint, what,
+                connecting ? config.timeouts().connect() : config.timeouts().responseHead());
+        if (connecting && replay != null && retries == 0) {
+            upstreamFailedBeforeResponse(endpoint, new NativeException("connect", endpoint.toString(), Errno.ETIMEDOUT));
+            return;
+        }
+        if (upstream != null) {
+            if (upstreamNew && upstream.fastOpen()) {
+                loop.endpointStates().of(endpoint.address()).record(FastOpenOutcome.CONNECTION_FAILED, 0,
+                        config.fastopenBackoff(), now);
+            }
+            upstream.abort();
+            upstreamDone(false);
+        }
+        releaseQueues();
+        fail(504, "upstream " + endpoint + " " + what + " timeout", "upstream-timeout");
+    }
+
+    private void schedule(long delayNanos) {
+        cancelTimer();
+        timer = ctx.executor().schedule(this::timedOut, delayNanos, TimeUnit.NANOSECONDS);
+    }
+
+    private void cancelTimer() {
+        if (timer != null) {
+            timer.cancel(false);
+            timer = null;
+        }
+    }
+
+    /** The client went away: abandon the exchange; the upstream connection cannot be reused. */
+    void clientClosed() {
+        if (phase == Phase.DONE) {
+            return;
+        }
+        termination = "client-closed";
+        if (upstream != null) {
+            upstream.abort();
+            upstreamDone(false);
+        }
+        end();
+    }
+
+    // ---------------------------------------------------------------- endings
+
+    /** Answers the client with the proxy's own response (nothing was relayed yet). */
+    private void fail(int code, String reason, String why) {
+        if (code >= 500) {
+            log.warn("{} {} -> {}: {}", request.method(), route.name(), code, reason);
+        }
+        termination = why;
+        answer(code, reason, !requestComplete);
+    }
+
+    /**
+     * Writes a canned response. The connection closes after it when the request body is not
+     * all read ({@code close}): what follows could not be framed.
+     */
+    private void answer(int code, String reason, boolean close) {
+        status = code;
+        closeClient = close || !request.keepAlive();
+        ByteBuf out = ctx.alloc().buffer(256);
+        ErrorResponse.write(out, code, request, closeClient);
+        writeToClient(out);
+        ctx.flush();
+        log.debug("{} {}: answered {} ({})", request.method(), route == null ? "-" : route.name(), code, reason);
+        complete();
+    }
+
+    /** Ends the exchange after a complete response; the client connection may go on. */
+    private void complete() {
+        end();
+        client.exchangeEnded(!closeClient && request.keepAlive());
+    }
+
+    /** Ends after the response was cut off: the client must see the connection close. */
+    private void finishAbort() {
+        if (upstream != null) {
+            upstream.abort();
+            upstreamDone(false);
+        }
+        ctx.flush();
+        end();
+        client.abort();
+    }
+
+    /** A tunnel ended: flush what the client still has to get, then close. */
+    private void finishClose() {
+        if (upstream != null) {
+            upstream.close();
+            upstreamDone(false);
+        }
+        closeClient = true;
+        end();
+        client.exchangeEnded(false);
+    }
+
+    private void end() {
+        if (phase == Phase.DONE) {
+            return;
+        }
+        phase = Phase.DONE;
+        cancelTimer();
+        releaseQueues();
+        releaseReplay();
+        if (resp != null) {
+            resp.release();
+            resp = null;
+        }
+        loop.exchangeEnded(record());
+    }
+
+    private void releaseQueues() {
+        ByteBuf buf;
+        while ((buf = toUpstream.pollFirst()) != null) {
+            buf.release();
+        }
+    }
+
+    private void releaseReplay() {
+        if (replay != null) {
+            replay.forEach(ByteBuf::release);
+            replay = null;
+        }
+    }
+
+    private AccessRecord record() {
+        Endpoint endpoint = endpointIndex >= 0 && cluster != null ? cluster.endpoint(endpointIndex) : null;
+        UpstreamConnection connection = endpoint == null ? UpstreamConnection.NONE
+                : upstreamNew ? UpstreamConnection.NEW : UpstreamConnection.REUSED;
+        SynData upstreamSyn = !upstreamNew ? SynData.UNKNOWN
+                : fastOpen == FastOpenOutcome.UNKNOWN ? SynData.UNKNOWN
+                : fastOpen.synData() ? SynData.YES : SynData.NO;
+        return new AccessRecord(startMillis, client.clientAddress(), client.clientPort(), client.listener().name(),
+                request.method().name(), target, request.version() == HttpVersion.HTTP_1_0 ? "HTTP/1.0" : "HTTP/1.1",
+                status, bytesFromClient, bytesToClient, referer, userAgent, (System.nanoTime() - startNanos) / 1000,
+                connectMicros, firstByteMicros, route == null ? null : route.name(),
+                cluster == null ? null : cluster.name(), endpoint == null ? null : endpoint.name(),
+                client.clientSynData(), connection, upstreamSyn, retries, termination);
+    }
+
+
+}

@@ -1,0 +1,92 @@
+package dev.synedge.exchange;
+
+import dev.synedge.accesslog.AccessLog;
+import dev.synedge.accesslog.AccessRecord;
+import dev.synedge.config.ClusterConfig;
+import dev.synedge.net.IoVector;
+import dev.synedge.server.ProxyRuntime;
+import dev.synedge.upstream.EndpointStates;
+import dev.synedge.upstream.LocalCluster;
+import io.netty.channel.IoEventLoop;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
+
+/**
+ * What one event loop owns: its view of each cluster (pools, balancer state), a gather
+ * vector for upstream writes, and counters. Touched only from its loop, so nothing here is
+ * locked. When the shared {@link ProxyRuntime} is swapped (reload), the loop notices at its
+ * next exchange, builds clusters for the new configuration and closes the old pools' idle
+ * connections; busy ones finish their exchange and close.
+ */
+public final class LoopContext {
+
+    private final IoEventLoop loop;
+    private final Supplier<ProxyRuntime> runtimes;
+    private final EndpointStates endpointStates;
+    private final AccessLog accessLog;
+    private final Consumer<AccessRecord> observer;
+    private final IoVector iov = new IoVector(64);
+    private final ExchangeCounters counters = new ExchangeCounters();
+    private ProxyRuntime runtime;
+    private Map<String, LocalCluster> clusters = Map.of();
+
+    public LoopContext(IoEventLoop loop, Supplier<ProxyRuntime> runtimes, EndpointStates endpointStates,
+                       AccessLog accessLog, Consumer<AccessRecord> observer) {
+        this.loop = loop;
+        this.runtimes = runtimes;
+        this.endpointStates = endpointStates;
+        this.accessLog = accessLog;
+        this.observer = observer;
+    }
+
+    public IoEventLoop loop() {
+        return loop;
+    }
+
+    /** The current configuration; rebuilds this loop's clusters when it changed. */
+    ProxyRuntime runtime() {
+        ProxyRuntime current = runtimes.get();
+        if (current != runtime) {
+            Map<String, LocalCluster> next = new HashMap<>();
+            for (ClusterConfig cluster : current.config().clusters().values()) {
+                next.put(cluster.name(), new LocalCluster(cluster, loop));
+            }
+            clusters.values().forEach(LocalCluster::closeIdle);
+            clusters = next;
+            runtime = current;
+        }
+        return runtime;
+    }
+
+    LocalCluster cluster(String name) {
+        return clusters.get(name);
+    }
+
+    EndpointStates endpointStates() {
+        return endpointStates;
+    }
+
+    IoVector iov() {
+        return iov;
+    }
+
+    public ExchangeCounters counters() {
+        return counters;
+    }
+
+    /** Counts and logs an ended exchange, and shows it to the observer (demo, tests). */
+    void exchangeEnded(AccessRecord record) {
+        counters.add(record);
+        accessLog.log(record);
+        if (observer != null) {
+            observer.accept(record);
+        }
+    }
+
+    /** Closes idle upstream connections (shutdown). Runs on the loop. */
+    public void closeIdle() {
+        clusters.values().forEach(LocalCluster::closeIdle);
+    }
+}

@@ -1,0 +1,113 @@
+package dev.synedge.listener;
+
+import dev.synedge.config.ListenerConfig;
+import dev.synedge.net.FastOpen;
+import dev.synedge.net.LinuxSocket;
+import dev.synedge.net.NativeException;
+import dev.synedge.net.SocketOptions;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoop;
+import io.netty.channel.epoll.EpollChannelOption;
+import io.netty.channel.epoll.EpollServerSocketChannel;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Binds one listener on every event loop. With {@code reuse-port} each loop gets its own
+ * listening socket on the same address (the kernel spreads connections across them); without
+ * it one socket on the first loop accepts for all. Port 0 is resolved by the first bind, and
+ * the other loops bind that same port.
+ */
+public final class ListenerBinder {
+
+    private ListenerBinder() {}
+
+    /**
+     * Binds {@code config} on {@code loops}; each accepted connection gets {@code child}
+     * (a sharable initializer) on the accepting loop.
+     */
+    public static BoundListener bind(ListenerConfig config, List<EventLoop> loops, ChannelHandler child)
+            throws IOException, InterruptedException {
+        List<Channel> channels = new ArrayList<>();
+        InetSocketAddress address = config.address();
+        try {
+            List<EventLoop> accepting = config.reusePort() ? loops : loops.subList(0, 1);
+            for (EventLoop loop : accepting) {
+                Channel channel = config.mptcp() ? bindMptcp(config, address, loop, child)
+                        : bindTcp(config, address, loop, child);
+                channels.add(channel);
+                if (address.getPort() == 0) {
+                    address = (InetSocketAddress) channel.localAddress();
+                }
+            }
+        } catch (IOException | InterruptedException | RuntimeException e) {
+            channels.forEach(Channel::close);
+            throw e;
+        }
+        return new BoundListener(config, address, channels);
+    }
+
+    private static ServerBootstrap bootstrap(ListenerConfig config, EventLoop loop, ChannelHandler child) {
+        // The loop accepts and also serves what it accepts: a connection never changes thread.
+        return new ServerBootstrap()
+                .group(loop, loop)
+                .childOption(ChannelOption.TCP_NODELAY, true)
+                .childHandler(child);
+    }
+
+    private static Channel bindTcp(ListenerConfig config, InetSocketAddress address, EventLoop loop,
+                                   ChannelHandler child) throws IOException, InterruptedException {
+        ServerBootstrap bootstrap = bootstrap(config, loop, child)
+                .channel(EpollServerSocketChannel.class)
+                .option(ChannelOption.SO_BACKLOG, config.backlog())
+                .option(ChannelOption.SO_REUSEADDR, true)
+                .option(EpollChannelOption.SO_REUSEPORT, config.reusePort());
+        if (config.fastopenQueue() > 0) {
+            bootstrap.option(ChannelOption.TCP_FASTOPEN, config.fastopenQueue());
+        }
+        ChannelFuture bound = bootstrap.bind(address).await();
+        if (!bound.isSuccess()) {
+            throw new IOException("listener " + config.name() + ": bind " + address + ": "
+                    + bound.cause().getMessage(), bound.cause());
+        }
+        return bound.channel();
+    }
+
+    /**
+     * Netty has no MPTCP: the listening socket is made by native-sockets with IPPROTO_MPTCP,
+     * bound and listening, then handed to Netty as an existing fd. Clients that do not speak
+     * MPTCP are accepted as plain TCP.
+     */
+    private static Channel bindMptcp(ListenerConfig config, InetSocketAddress address, EventLoop loop,
+                                     ChannelHandler child) throws IOException, InterruptedException {
+        LinuxSocket socket = LinuxSocket.openFor(address, LinuxSocket.Protocol.MPTCP);
+        try {
+            SocketOptions.setReuseAddress(socket.fd(), true);
+            SocketOptions.setReusePort(socket.fd(), config.reusePort());
+            socket.bind(address);
+            if (config.fastopenQueue() > 0) {
+                FastOpen.setListenerQueue(socket.fd(), config.fastopenQueue());
+            }
+            socket.listen(config.backlog());
+        } catch (NativeException e) {
+            socket.close();
+            throw new IOException("listener " + config.name() + ": " + e.getMessage(), e);
+        }
+        EpollServerSocketChannel channel = new EpollServerSocketChannel(socket.fd());
+        ChannelFuture registered = bootstrap(config, loop, child)
+                .channelFactory((io.netty.channel.ChannelFactory<EpollServerSocketChannel>) () -> channel)
+                .register().await();
+        if (!registered.isSuccess()) {
+            channel.close();
+            throw new IOException("listener " + config.name() + ": register MPTCP socket: "
+                    + registered.cause().getMessage(), registered.cause());
+        }
+        return channel;
+    }
+}

@@ -1,0 +1,172 @@
+package dev.synedge.server;
+
+import dev.synedge.accesslog.AccessLog;
+import dev.synedge.accesslog.AccessRecord;
+import dev.synedge.config.ListenerConfig;
+import dev.synedge.config.ProxyConfig;
+import dev.synedge.exchange.ClientInitializer;
+import dev.synedge.exchange.ExchangeCounters;
+import dev.synedge.exchange.LoopContext;
+import dev.synedge.listener.BoundListener;
+import dev.synedge.listener.ListenerBinder;
+import dev.synedge.net.FastOpenMode;
+import dev.synedge.net.KernelState;
+import dev.synedge.upstream.EndpointStates;
+import io.netty.channel.EventLoop;
+import io.netty.channel.IoEventLoop;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollIoHandler;
+import io.netty.util.concurrent.EventExecutor;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A running synedge: the event loops, every listener bound on every loop, and the current
+ * {@link ProxyRuntime}, which {@link #reload} swaps atomically. Start it with {@link #start},
+ * stop it with {@link #close}.
+ */
+public final class ProxyServer implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(ProxyServer.class);
+
+    private final MultiThreadIoEventLoopGroup group;
+    private final AtomicReference<ProxyRuntime> runtime;
+    private final Map<EventLoop, LoopContext> loops;
+    private final List<BoundListener> listeners;
+    private final EndpointStates endpointStates;
+
+    private ProxyServer(MultiThreadIoEventLoopGroup group, AtomicReference<ProxyRuntime> runtime,
+                        Map<EventLoop, LoopContext> loops, List<BoundListener> listeners, EndpointStates states) {
+        this.group = group;
+        this.runtime = runtime;
+        this.loops = loops;
+        this.listeners = listeners;
+        this.endpointStates = states;
+    }
+
+    /** Starts with {@code config}; {@code observer} (may be null) sees every ended exchange. */
+    public static ProxyServer start(ProxyConfig config, Consumer<AccessRecord> observer)
+            throws IOException, InterruptedException {
+        if (!Epoll.isAvailable()) {
+            throw new IOException("the Netty epoll transport is unavailable: " + Epoll.unavailabilityCause());
+        }
+        checkFastOpen(config);
+        int threads = config.eventLoops() > 0 ? config.eventLoops() : Runtime.getRuntime().availableProcessors();
+        MultiThreadIoEventLoopGroup group = new MultiThreadIoEventLoopGroup(threads, EpollIoHandler.newFactory());
+        try {
+            AtomicReference<ProxyRuntime> runtime = new AtomicReference<>(ProxyRuntime.of(config));
+            EndpointStates states = new EndpointStates(config.endpointState());
+            AccessLog accessLog = AccessLog.open(config.accessLog());
+            Map<EventLoop, LoopContext> loops = new LinkedHashMap<>();
+            for (EventExecutor executor : group) {
+                IoEventLoop loop = (IoEventLoop) executor;
+                loops.put(loop, new LoopContext(loop, runtime::get, states, accessLog, observer));
+            }
+            List<EventLoop> loopList = new ArrayList<>(loops.keySet());
+            List<BoundListener> bound = new ArrayList<>();
+            try {
+                for (ListenerConfig listener : config.listeners()) {
+                    BoundListener b = ListenerBinder.bind(listener, loopList, new ClientInitializer(loops, listener));
+                    bound.add(b);
+                    log.info("listener {} on {} ({} socket(s), fastopen-queue {}{})", listener.name(), b.address(),
+                            b.channels().size(), listener.fastopenQueue(), listener.mptcp() ? ", MPTCP" : "");
+                }
+            } catch (IOException | InterruptedException | RuntimeException e) {
+                bound.forEach(b -> b.channels().forEach(ch -> ch.close().syncUninterruptibly()));
+                throw e;
+            }
+            return new ProxyServer(group, runtime, loops, bound, states);
+        } catch (IOException | InterruptedException | RuntimeException e) {
+            group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
+            throw e;
+        }
+    }
+
+    /**
+     * A listener asking for Fast Open on a kernel without the server bit gets one clear line
+     * saying so and how to fix it, or, with {@code fastopen.require}, refuses to start.
+     */
+    private static void checkFastOpen(ProxyConfig config) throws IOException {
+        FastOpenMode mode = KernelState.fastOpenMode();
+        for (ListenerConfig listener : config.listeners()) {
+            if (listener.fastopenQueue() > 0 && !mode.serverEnabled()) {
+                String message = "listener " + listener.name() + " asks for Fast Open (fastopen-queue "
+                        + listener.fastopenQueue() + ") but net.ipv4.tcp_fastopen=" + mode.value()
+                        + " lacks the server bit 0x2, so clients' SYN data will be ignored; fix: sysctl -w net.ipv4.tcp_fastopen="
+                        + (mode.value() | 0x3);
+                if (config.fastopenRequired()) {
+                    throw new IOException(message + " (fastopen.require = true)");
+                }
+                log.warn(message);
+            }
+        }
+        boolean upstreamFastOpen = config.clusters().values().stream().anyMatch(c -> c.fastopen());
+        if (upstreamFastOpen && !mode.clientEnabled()) {
+            log.warn("clusters ask for Fast Open upstream but net.ipv4.tcp_fastopen={} lacks the client bit 0x1;"
+                    + " upstream connections will use plain connects; fix: sysctl -w net.ipv4.tcp_fastopen={}",
+                    mode.value(), mode.value() | 0x3);
+        }
+    }
+
+    /** Swaps in a new configuration for every exchange that starts from now on. */
+    public void reload(ProxyConfig config) {
+        runtime.set(ProxyRuntime.of(config));
+    }
+
+    public ProxyConfig config() {
+        return runtime.get().config();
+    }
+
+    public List<BoundListener> listeners() {
+        return listeners;
+    }
+
+    /** The address a listener is bound to (its real port when it was configured as 0). */
+    public InetSocketAddress address(String listener) {
+        return listeners.stream().filter(l -> l.name().equals(listener)).findFirst()
+                .orElseThrow(() -> new IllegalArgumentException("no listener " + listener)).address();
+    }
+
+    public EndpointStates endpointStates() {
+        return endpointStates;
+    }
+
+    /** Exchange counts over all loops, read on each loop. */
+    public ExchangeCounters.Snapshot counters() {
+        ExchangeCounters.Snapshot total = ExchangeCounters.Snapshot.ZERO;
+        for (LoopContext context : loops.values()) {
+            try {
+                total = total.plus(context.loop().submit(() -> context.counters().snapshot()).get());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return total;
+            } catch (ExecutionException e) {
+                throw new IllegalStateException(e.getCause());
+            }
+        }
+        return total;
+    }
+
+    /** Stops accepting, closes idle upstream connections, and stops the loops. */
+    @Override
+    public void close() {
+        for (BoundListener listener : listeners) {
+            listener.channels().forEach(ch -> ch.close().syncUninterruptibly());
+        }
+        for (LoopContext context : loops.values()) {
+            context.loop().execute(context::closeIdle);
+        }
+        group.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+    }
+}

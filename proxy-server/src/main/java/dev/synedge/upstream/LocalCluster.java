@@ -1,0 +1,83 @@
+package dev.synedge.upstream;
+
+import dev.synedge.config.ClusterConfig;
+import dev.synedge.config.EndpointConfig;
+import io.netty.channel.EventLoop;
+import java.util.List;
+
+/**
+ * One cluster as seen from one event loop: its endpoints, a pool per endpoint, the count of
+ * exchanges in flight per endpoint, and the balancer's state. Nothing here is shared with
+ * other loops, so nothing here needs a lock.
+ */
+public final class LocalCluster {
+
+    private final ClusterConfig config;
+    private final Endpoint[] endpoints;
+    private final UpstreamPool[] pools;
+    private final int[] outstanding;
+    private final Balancer balancer;
+
+    public LocalCluster(ClusterConfig config, EventLoop loop) {
+        this.config = config;
+        List<EndpointConfig> configured = config.endpoints();
+        this.endpoints = new Endpoint[configured.size()];
+        this.pools = new UpstreamPool[configured.size()];
+        for (int i = 0; i < endpoints.length; i++) {
+            EndpointConfig e = configured.get(i);
+            endpoints[i] = new Endpoint(config.name(), e.address(), e.weight(), Endpoint.nameOf(e.address()));
+            pools[i] = new UpstreamPool(loop, config.pool(), config.maxConnectionsPerEndpoint());
+        }
+        this.outstanding = new int[endpoints.length];
+        this.balancer = Balancer.of(config.loadBalancing(), endpoints.length);
+    }
+
+    public ClusterConfig config() {
+        return config;
+    }
+
+    public String name() {
+        return config.name();
+    }
+
+    public int size() {
+        return endpoints.length;
+    }
+
+    public Endpoint endpoint(int index) {
+        return endpoints[index];
+    }
+
+    public UpstreamPool pool(int index) {
+        return pools[index];
+    }
+
+    public int outstanding(int index) {
+        return outstanding[index];
+    }
+
+    /** An endpoint can take an exchange: it has an idle connection or room for a new one. */
+    boolean available(int index) {
+        UpstreamPool pool = pools[index];
+        return pool.idleConnections() > 0 || pool.mayOpen();
+    }
+
+    /** The endpoint for the next exchange, avoiding {@code excluded} (-1 for none); -1 if none. */
+    public int pick(int excluded) {
+        return balancer.pick(this, excluded);
+    }
+
+    public void exchangeStarted(int index) {
+        outstanding[index]++;
+    }
+
+    public void exchangeEnded(int index) {
+        outstanding[index]--;
+    }
+
+    public void closeIdle() {
+        for (UpstreamPool pool : pools) {
+            pool.closeIdle();
+        }
+    }
+}
