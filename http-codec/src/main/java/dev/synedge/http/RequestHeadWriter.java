@@ -63,8 +63,10 @@ public final class RequestHeadWriter {
      * @param xForwarded what to do with X-Forwarded-For/-Proto/-Host
      * @param forwarded  what to do with Forwarded
      * @param edits      the route's header edits for requests
-     * @param prefixFrom path prefix to replace, or null for none (the route matched it)
-     * @param prefixTo   its replacement, or null for none
+     * @param prefixFrom path prefix to replace (the route matched it; may be empty to insert
+     *                   {@code prefixTo} in front), or null for no rewrite
+     * @param prefixTo   its replacement, or null for no rewrite; where it ends with / and the rest
+     *                   of the path starts with /, one slash is kept
      * @throws IllegalArgumentException for an invalid pseudonym, an edit of a field the proxy
      *                                  manages, or an invalid prefix
      */
@@ -77,9 +79,9 @@ public final class RequestHeadWriter {
         if ((prefixFrom == null) != (prefixTo == null)) {
             throw new IllegalArgumentException("path prefix rewrite needs both from and to");
         }
-        if (prefixFrom != null && (prefixFrom.length == 0 || prefixFrom[0] != '/'
+        if (prefixFrom != null && ((prefixFrom.length > 0 && prefixFrom[0] != '/')
                 || (prefixTo.length > 0 && prefixTo[0] != '/') || !targetBytes(prefixFrom) || !targetBytes(prefixTo))) {
-            throw new IllegalArgumentException("path prefixes must start with / and hold only URI path bytes");
+            throw new IllegalArgumentException("path prefixes must be empty or start with / and hold only URI path bytes");
         }
         this.prefixFrom = prefixFrom == null ? null : prefixFrom.clone();
         this.prefixTo = prefixTo == null ? null : prefixTo.clone();
@@ -227,18 +229,21 @@ public final class RequestHeadWriter {
             out.writeByte('*');
             return;
         }
-        if (prefixFrom != null) {
-            if (implicitSlash ? prefixFrom.length == 1 : startsWith(in, ps, pe, prefixFrom)) {
-                out.writeBytes(prefixTo);
-                if (!implicitSlash) {
-                    ps += prefixFrom.length;
-                }
-                if (prefixTo.length == 0 && (ps == pe || in.getByte(ps) != '/')) {
+        if (prefixFrom != null && (implicitSlash ? prefixFrom.length <= 1 : startsWith(in, ps, pe, prefixFrom))) {
+            out.writeBytes(prefixTo);
+            if (!implicitSlash) {
+                ps += prefixFrom.length;
+            }
+            if (prefixTo.length == 0) {
+                if (ps == pe || in.getByte(ps) != '/') {
                     out.writeByte('/');
                 }
-                Bytes.write(out, in, ps, pe - ps);
-                return;
+            } else if (prefixTo[prefixTo.length - 1] == '/' && ps < pe && in.getByte(ps) == '/') {
+                // where the replacement and the rest meet, one slash: /api + / + /users = /users
+                ps++;
             }
+            Bytes.write(out, in, ps, pe - ps);
+            return;
         }
         if (implicitSlash) {
             out.writeByte('/');

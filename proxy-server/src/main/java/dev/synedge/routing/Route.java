@@ -102,43 +102,19 @@ public final class Route {
         return config;
     }
 
-    /** True when {@link #writePath} changes the path. */
-    public boolean rewritesPath() {
-        return rewritePrefix != null;
+    /**
+     * The bytes of a matched path that the rewrite replaces (the configured prefix without a
+     * trailing slash, or the exact path), or null when the route does not rewrite. A head writer
+     * replaces them with {@link #rewriteTo()}, keeping one slash where the two meet: prefix
+     * {@code /api} with rewrite {@code /} turns {@code /api/users} into {@code /users}.
+     */
+    public byte[] rewriteFrom() {
+        return rewritePrefix == null ? null : Arrays.copyOf(path, replacedLength);
     }
 
-    /**
-     * Writes the path to forward for a request this route matched: the path at
-     * {@code [pathStart, pathEnd)} of {@code request} (without the query, which the caller
-     * copies after it), with the matched prefix replaced by the rewrite prefix when there is
-     * one. Where the two join, one slash is kept: prefix {@code /api} with rewrite {@code /}
-     * turns {@code /api/users} into {@code /users} and {@code /api} into {@code /}. An empty
-     * path (absolute-form target without one) is written as {@code /}.
-     *
-     * <p>Reads {@code request} without moving its indices; appends to {@code out}. Neither
-     * buffer's ownership changes.
-     */
-    public void writePath(ByteBuf request, int pathStart, int pathEnd, ByteBuf out) {
-        if (pathStart == pathEnd) {
-            if (rewritePrefix != null) {
-                out.writeBytes(rewritePrefix);
-            } else {
-                out.writeByte(SLASH);
-            }
-            return;
-        }
-        if (rewritePrefix == null) {
-            out.writeBytes(request, pathStart, pathEnd - pathStart);
-            return;
-        }
-        out.writeBytes(rewritePrefix);
-        int rest = pathStart + replacedLength;
-        if (rest < pathEnd && request.getByte(rest) == SLASH && rewritePrefix[rewritePrefix.length - 1] == SLASH) {
-            rest++;
-        }
-        if (rest < pathEnd) {
-            out.writeBytes(request, rest, pathEnd - rest);
-        }
+    /** The rewrite prefix, or null when the route does not rewrite. */
+    public byte[] rewriteTo() {
+        return rewritePrefix == null ? null : rewritePrefix.clone();
     }
 
     /**

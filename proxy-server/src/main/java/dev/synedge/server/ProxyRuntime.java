@@ -2,12 +2,10 @@ package dev.synedge.server;
 
 import dev.synedge.config.ProxyConfig;
 import dev.synedge.config.RouteConfig;
-import dev.synedge.config.RouteMatch;
 import dev.synedge.http.RequestHeadWriter;
 import dev.synedge.http.ResponseHeadWriter;
 import dev.synedge.routing.Route;
 import dev.synedge.routing.Router;
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 
 /**
@@ -31,14 +29,8 @@ public final class ProxyRuntime {
         String via = config.http().via();
         for (Route route : routes) {
             RouteConfig rc = route.config();
-            byte[] from = null;
-            byte[] to = null;
-            if (rc.rewritePrefix() != null && rc.match().path() instanceof RouteMatch.PathMatch.Prefix prefix) {
-                from = prefix.path().getBytes(StandardCharsets.US_ASCII);
-                to = rc.rewritePrefix().getBytes(StandardCharsets.US_ASCII);
-            }
             requestWriters[route.index()] = new RequestHeadWriter(via, rc.xForwarded(), rc.forwarded(),
-                    rc.requestHeaders(), from, to);
+                    rc.requestHeaders(), route.rewriteFrom(), route.rewriteTo());
             responseWriters[route.index()] = new ResponseHeadWriter(
                     config.http().viaOnResponses() ? via : null, rc.responseHeaders());
         }

@@ -5,6 +5,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.synedge.config.ConfigLoader;
 import dev.synedge.config.RouteConfig;
 import dev.synedge.http.Method;
+import dev.synedge.http.ForwardedMode;
+import dev.synedge.http.HeaderEdits;
+import dev.synedge.http.ClientHop;
+import dev.synedge.http.HttpLimits;
+import dev.synedge.http.ParseProgress;
+import dev.synedge.http.RequestHeadWriter;
+import dev.synedge.http.RequestHeadParser;
+import dev.synedge.http.RequestHead;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import java.nio.charset.StandardCharsets;
@@ -179,23 +187,29 @@ class RouterTest {
                 Arguments.of("path-prefix = \"/\"", null, "", "/"));
     }
 
+    /** The route's rewrite pair, applied by the head writer the proxy uses, in a forwarded request line. */
     @ParameterizedTest(name = "{0} rewrite {1}: {2} -> {3}")
     @MethodSource("rewrites")
-    void writePathReplacesTheMatchedPrefix(String match, String rewrite, String path, String expected) {
+    void theForwardedPathHasTheMatchedPrefixReplaced(String match, String rewrite, String path, String expected) {
         Router router = router("{ name = r, cluster = c, match { " + match + " }"
                 + (rewrite == null ? "" : ", rewrite-prefix = \"" + rewrite + "\"") + " }");
-        ByteBuf request = Unpooled.copiedBuffer("GET " + path + "?q=1 HTTP/1.1", StandardCharsets.US_ASCII);
+        String target = path.isEmpty() ? "http://x?q=1" : path + "?q=1";
+        ByteBuf request = Unpooled.copiedBuffer("GET " + target + " HTTP/1.1\r\nHost: x\r\n\r\n",
+                StandardCharsets.US_ASCII);
         ByteBuf out = Unpooled.buffer();
         try {
-            Route route = router.match(request, 0, 0, 4, 4 + path.length(), Method.GET);
+            RequestHead head = new RequestHead();
+            assertThat(new RequestHeadParser(HttpLimits.DEFAULTS).parse(request, head)).isEqualTo(ParseProgress.DONE);
+            Route route = router.match(request, head.hostStart(), head.hostEnd(), head.pathStart(), head.queryStart(),
+                    Method.GET);
             assertThat(route).isNotNull();
-            int readerIndex = request.readerIndex();
+            assertThat(route.rewriteTo() != null).isEqualTo(rewrite != null);
 
-            route.writePath(request, 4, 4 + path.length(), out);
+            new RequestHeadWriter("synedge", ForwardedMode.OFF, ForwardedMode.OFF, HeaderEdits.NONE,
+                    route.rewriteFrom(), route.rewriteTo()).write(head, ClientHop.unknown(false, false), false, out);
 
-            assertThat(out.toString(StandardCharsets.US_ASCII)).isEqualTo(expected);
-            assertThat(request.readerIndex()).isEqualTo(readerIndex);
-            assertThat(route.rewritesPath()).isEqualTo(rewrite != null);
+            String line = out.toString(StandardCharsets.US_ASCII).lines().findFirst().orElseThrow();
+            assertThat(line).isEqualTo("GET " + expected + "?q=1 HTTP/1.1");
         } finally {
             request.release();
             out.release();
