@@ -73,6 +73,9 @@ final class Libc {
             bind("mmap", JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_INT, JAVA_INT, JAVA_INT, JAVA_LONG);
     private static final MethodHandle MUNMAP = bind("munmap", JAVA_INT, JAVA_LONG, JAVA_LONG);
     private static final MethodHandle MADVISE = bind("madvise", JAVA_INT, JAVA_LONG, JAVA_LONG, JAVA_INT);
+    private static final MethodHandle PIPE2 = bind("pipe2", JAVA_INT, ADDRESS, JAVA_INT);
+    private static final MethodHandle SPLICE =
+            bind("splice", JAVA_LONG, JAVA_INT, JAVA_LONG, JAVA_INT, JAVA_LONG, JAVA_LONG, JAVA_INT);
 
     private Libc() {}
 
@@ -248,6 +251,23 @@ final class Libc {
     static int madvise(long address, long length, int advice) {
         try {
             return (int) MADVISE.invokeExact(capture(), address, length, advice);
+        } catch (Throwable t) {
+            throw linkageFailure(t);
+        }
+    }
+
+    static int pipe2(MemorySegment fds, int flags) {
+        try {
+            return (int) PIPE2.invokeExact(capture(), fds, flags);
+        } catch (Throwable t) {
+            throw linkageFailure(t);
+        }
+    }
+
+    /** splice(2) without offsets (both ends are sockets or pipes). */
+    static long splice(int fdIn, int fdOut, long length, int flags) {
+        try {
+            return (long) SPLICE.invokeExact(capture(), fdIn, 0L, fdOut, 0L, length, flags);
         } catch (Throwable t) {
             throw linkageFailure(t);
         }
