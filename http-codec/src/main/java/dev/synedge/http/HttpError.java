@@ -16,6 +16,7 @@ public enum HttpError implements ParseResult {
     BAD_REQUEST_LINE(400, "malformed request line"),
     BAD_METHOD(400, "invalid method"),
     BAD_TARGET(400, "invalid request target"),
+    DOT_SEGMENT(400, "dot-segment in path"),
     BAD_VERSION(400, "malformed HTTP version"),
     VERSION_NOT_SUPPORTED(505, "HTTP major version not supported"),
     CONNECT_NOT_SUPPORTED(501, "CONNECT not supported"),
@@ -61,7 +62,7 @@ public enum HttpError implements ParseResult {
         return status;
     }
 
-    /** A short reason for the log; never sent to the peer. */
+    /** A short reason for the log; the proxy never sends it to a peer. */
     public String reason() {
         return reason;
     }

@@ -280,6 +280,14 @@ public abstract sealed class MessageHead permits RequestHead, ResponseHead {
     }
 
     /**
+     * True if Connection lists {@code keep-alive}, whatever the version: {@link #keepAlive()}
+     * is the verdict, this is what the sender asked for.
+     */
+    public boolean connectionKeepAlive() {
+        return keepAliveToken;
+    }
+
+    /**
      * True if field {@code i} is named by a Connection token (other than close, keep-alive and
      * upgrade, whose fields are hop-by-hop by name) and therefore not forwarded.
      */

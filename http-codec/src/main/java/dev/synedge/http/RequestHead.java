@@ -85,8 +85,8 @@ public final class RequestHead extends MessageHead {
 
     /**
      * Index of the {@code ?} that starts the query, or {@link #pathEnd()} when there is none:
-     * the path alone is {@code [pathStart(), queryStart())}, as sent (not decoded, dot-segments
-     * not removed).
+     * the path alone is {@code [pathStart(), queryStart())}, as sent: not decoded, and free of
+     * dot-segments and backslashes, which the parser refuses (see {@link RequestHeadParser}).
      */
     public int queryStart() {
         return base + queryStart;

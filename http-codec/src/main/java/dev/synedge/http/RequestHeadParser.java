@@ -23,6 +23,8 @@ import io.netty.buffer.ByteBuf;
  *     ({@code http}/{@code https}, no userinfo) or {@code *} with OPTIONS; bytes are printable
  *     ASCII without {@code #}, and a {@code %} in the path must start a valid escape. CONNECT:
  *     501. Major version other than 1: 505; HTTP/1.2 and up are treated as 1.1.
+ * <li>A dot-segment in the path: 400 ({@link HttpError#DOT_SEGMENT}); a backslash in the path:
+ *     400 ({@link HttpError#BAD_TARGET}). See below.
  * <li>Head longer than {@code maxHeaderBytes} (everything through the final CRLF) or more than
  *     {@code maxHeaderCount} fields: 431.
  * <li>Field names are tokens; whitespace before the colon, obs-fold, and CTLs other than HTAB in
@@ -34,6 +36,38 @@ import io.netty.buffer.ByteBuf;
  * <li>Transfer-Encoding: with Content-Length, on HTTP/1.0, without chunked last, or chunked
  *     twice: 400; any coding besides chunked: 501 (not implemented, M §6.1).
  * </ul>
+ *
+ * <p><b>Dot-segments are refused, not removed.</b> Routing matches path prefixes and the head
+ * writer replaces them, so a path that climbs out of its prefix ({@code /api/../admin}) would
+ * reach a cluster, or a path upstream, that the route table never meant, read one way here and
+ * another way behind the proxy. Rather than remove dot-segments (RFC 3986 §5.2.4) the parser
+ * refuses them:
+ * <ul>
+ * <li>browsers (WHATWG URL), curl and wget remove them before sending, so a dot-segment on the
+ *     wire comes from a crafted request or a client that builds paths by hand, and a 400
+ *     costs no real traffic;
+ * <li>removing them means picking one reading of the path for every upstream, and servers
+ *     disagree on what is a dot or a separator ({@code %2e}, {@code %2f}, backslash,
+ *     {@code ;} parameters); refusing leaves no path that climbs in one server's reading and
+ *     not in ours;
+ * <li>the codec never writes to its input: the path routing matches and the path forwarded
+ *     are the bytes the client sent, and so are the access log's target and the test origin's
+ *     echo; there is no second copy of the path to keep in step.
+ * </ul>
+ * The rule: a segment is what lies between two separators of the path (from its first
+ * {@code /} up to the query); it is a dot-segment when its bytes before the first {@code ;} (or
+ * {@code %3B}) are {@code .} or {@code ..}, each dot written {@code .}, {@code %2e} or
+ * {@code %2E}. For this check only, separators are {@code /} and the escapes {@code %2F} and
+ * {@code %5C} (either case): some servers decode them before they resolve dots, and servlet
+ * containers strip {@code ;} parameters first ({@code /..;/}). Otherwise {@code %2F} and
+ * {@code %5C} stay opaque: forwarded as sent, and no separator to routing; refusing them would
+ * break APIs that put encoded slashes in identifiers ({@code projects/group%2Fname}). A raw
+ * backslash in the path is refused: RFC 3986 does not allow it, browsers send {@code /} in its
+ * place, and some servers take it for a separator. Accepted as sent: {@code .well-known},
+ * {@code ...}, {@code ..a}, {@code a..}, empty segments ({@code //}) and anything in the query.
+ * The path is not otherwise normalized (no decoding, no merging of slashes): routing matches
+ * bytes as sent, so another spelling of a path may select another route, but no spelling climbs
+ * out of the prefix it matched for a server that decodes its path once.
  */
 public final class RequestHeadParser extends HeadParser<RequestHead> {
 
@@ -180,26 +214,82 @@ public final class RequestHeadParser extends HeadParser<RequestHead> {
         return path(a, off, ae, te, head);
     }
 
-    /** Path then optional query: printable ASCII without '#'; escapes in the path must be valid. */
+    /**
+     * Path then optional query, both printable ASCII without {@code #}. In the path: every
+     * {@code %} starts a valid escape, no backslash, no dot-segment (see the class comment).
+     */
     private static HttpError path(byte[] a, int off, int i, int te, RequestHead head) {
-        boolean query = false;
         head.queryStart = te - off;
+        int segment = i;
         for (; i < te; i++) {
             byte c = a[i];
             if (!Ascii.isTargetByte(c)) {
                 return c == Ascii.CR ? HttpError.BARE_CR : HttpError.BAD_TARGET;
             }
-            if (c == '?') {
-                if (!query) {
-                    head.queryStart = i - off;
+            if (c == '/' || c == '?') {
+                if (isDotSegment(a, segment, i)) {
+                    return HttpError.DOT_SEGMENT;
                 }
-                query = true;
-            } else if (c == '%' && !query
-                    && (i + 2 >= te || Ascii.hexValue(a[i + 1]) < 0 || Ascii.hexValue(a[i + 2]) < 0)) {
+                if (c == '?') {
+                    head.queryStart = i - off;
+                    return query(a, i + 1, te);
+                }
+                segment = i + 1;
+            } else if (c == '%') {
+                if (i + 2 >= te || Ascii.hexValue(a[i + 1]) < 0 || Ascii.hexValue(a[i + 2]) < 0) {
+                    return HttpError.BAD_TARGET;
+                }
+                if (isSeparatorEscape(a[i + 1], a[i + 2])) {
+                    if (isDotSegment(a, segment, i)) {
+                        return HttpError.DOT_SEGMENT;
+                    }
+                    segment = i + 3;
+                }
+                i += 2;
+            } else if (c == '\\') {
                 return HttpError.BAD_TARGET;
             }
         }
+        return isDotSegment(a, segment, te) ? HttpError.DOT_SEGMENT : null;
+    }
+
+    private static HttpError query(byte[] a, int i, int te) {
+        for (; i < te; i++) {
+            if (!Ascii.isTargetByte(a[i])) {
+                return a[i] == Ascii.CR ? HttpError.BARE_CR : HttpError.BAD_TARGET;
+            }
+        }
         return null;
+    }
+
+    /** {@code %2F} or {@code %5C} (hex digits in either case): a separator to some servers. */
+    private static boolean isSeparatorEscape(byte h1, byte h2) {
+        int lower = h2 | 0x20;
+        return (h1 == '2' && lower == 'f') || (h1 == '5' && lower == 'c');
+    }
+
+    /**
+     * True if the segment {@code a[s, e)}, up to its first {@code ;} or {@code %3B}, is one or
+     * two dots, each {@code .} or {@code %2E} (either case). Escapes in it are valid and whole.
+     */
+    private static boolean isDotSegment(byte[] a, int s, int e) {
+        int dots = 0;
+        int i = s;
+        while (i < e && dots <= 2) {
+            byte c = a[i];
+            if (c == '.') {
+                dots++;
+                i++;
+            } else if (c == '%' && a[i + 1] == '2' && (a[i + 2] | 0x20) == 'e') {
+                dots++;
+                i += 3;
+            } else if (c == ';' || (c == '%' && a[i + 1] == '3' && (a[i + 2] | 0x20) == 'b')) {
+                break;
+            } else {
+                return false;
+            }
+        }
+        return dots == 1 || dots == 2;
     }
 
     /**

@@ -14,7 +14,8 @@ import io.netty.buffer.ByteBuf;
  *     (an absolute-form target loses its scheme and authority; an empty path becomes {@code /},
  *     or {@code *} for OPTIONS, M §3.2.4), with the route's path prefix replaced when the path
  *     starts with it (plain byte replacement; {@code /} is kept when the replacement would leave
- *     the path empty);
+ *     the path empty); otherwise path and query go as received, which cannot climb out of the
+ *     replaced prefix since the parser refuses dot-segments;
  * <li>{@code Host:} the effective host (absolute-form authority, else Host);
  * <li>every received field in its original order and bytes, except: Host; the framing fields
  *     Content-Length and Transfer-Encoding (re-emitted below); the hop-by-hop fields Connection,

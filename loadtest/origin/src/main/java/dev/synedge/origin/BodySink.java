@@ -3,8 +3,9 @@ package dev.synedge.origin;
 import io.netty.buffer.ByteBuf;
 
 /**
- * Where the bytes of a request body go as {@link BodyReader} consumes them. Ranges are lent for
- * the duration of the call only; a sink that keeps bytes copies them.
+ * Where the bytes of a request body go as {@link ConnectionHandler} reads them (framed by the
+ * codec's {@code BodyDecoder}). Ranges are lent for the duration of the call only; a sink that
+ * keeps bytes copies them.
  */
 interface BodySink {
 

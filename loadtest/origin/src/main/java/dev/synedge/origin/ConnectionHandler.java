@@ -1,5 +1,15 @@
 package dev.synedge.origin;
 
+import dev.synedge.http.BodyDecoder;
+import dev.synedge.http.BodyKind;
+import dev.synedge.http.HttpError;
+import dev.synedge.http.HttpLimits;
+import dev.synedge.http.HttpVersion;
+import dev.synedge.http.Method;
+import dev.synedge.http.ParseProgress;
+import dev.synedge.http.ParseResult;
+import dev.synedge.http.RequestHead;
+import dev.synedge.http.RequestHeadParser;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
@@ -14,14 +24,16 @@ import io.netty.handler.codec.ByteToMessageDecoder;
 import io.netty.util.ReferenceCountUtil;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
  * One HTTP/1.1 connection: reads requests in order (pipelined bytes wait in the cumulation until
- * the response before them is issued), streams each body into its sink, answers through a
- * {@link ResponseWriter}, and closes the way the response asks. Runs on the channel's event
- * loop only.
+ * the response before them is issued) with the codec's strict {@link RequestHeadParser} and
+ * {@link BodyDecoder}, streams each body into its sink (the raw bytes, chunk framing included,
+ * and the data), answers through a {@link ResponseWriter}, and closes the way the response
+ * asks. Runs on the channel's event loop only.
  *
  * <p>Ownership: the cumulation belongs to this handler; bytes lent to sinks are copied by them
  * if kept; a response's content belongs to its writer.
@@ -33,6 +45,12 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter implements Re
     /** How long a connection closed with unread input keeps draining it (lingering close). */
     private static final long LINGER_MS = 2000;
     private static final int TCPI_OPT_SYN_DATA = 0x20;
+    /**
+     * Request line 8 KiB (414), head 64 KiB (431), fields bounded by the head size alone (a
+     * field line takes at least 4 bytes), chunk lines 4 KiB, trailers 16 KiB: roomier than the
+     * proxy's defaults, so that a proxy test hits the proxy's limits, not the origin's.
+     */
+    static final HttpLimits LIMITS = new HttpLimits(8 * 1024, 64 * 1024, 64 * 1024 / 4, 4 * 1024, 16 * 1024);
     private static final Response.RequestFacts UNKNOWN_REQUEST = new Response.RequestFacts(false, true, false, true);
     private static final byte[] SWITCHING = HeadEncoder.ascii(
             "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: ");
@@ -41,9 +59,11 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter implements Re
 
     private final OriginRuntime runtime;
     private final Counters counters;
-    private final HeadScanner scanner = new HeadScanner();
+    private final RequestHeadParser parser = new RequestHeadParser(LIMITS);
     private final RequestHead head = new RequestHead();
-    private final BodyReader body = new BodyReader();
+    private final BodyDecoder body = new BodyDecoder(LIMITS);
+    /** Data bytes of the current request body read so far. */
+    private long bodyBytes;
 
     private ChannelHandlerContext ctx;
     private ByteBuf cumulation;
@@ -152,20 +172,26 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter implements Re
     }
 
     private boolean readHead() throws RequestRejected {
-        int end = cumulation == null || !cumulation.isReadable() ? -1 : scanner.findEnd(cumulation);
-        if (end < 0) {
+        ParseResult result = cumulation == null || !cumulation.isReadable()
+                ? ParseProgress.NEED_MORE : parser.parse(cumulation, head);
+        if (result == ParseProgress.NEED_MORE) {
             if (inputClosed) {
                 closeAfterWrites();
             }
             return false;
         }
-        int start = cumulation.readerIndex();
-        scanner.reset();
-        facts = null;
-        RequestHeadParser.parse(cumulation, start, end, head);
-        facts = new Response.RequestFacts(head.method == Method.HEAD, head.http11,
-                head.connectionKeepAlive, head.connectionClose);
-        Router.Route route = Router.route(cumulation, head);
+        if (result instanceof HttpError error) {
+            throw new RequestRejected(error.status(), error.reason());
+        }
+        // empty lines before the request line are part of head.length() but not of the request
+        int start = head.start();
+        int end = cumulation.readerIndex() + head.length();
+        facts = new Response.RequestFacts(head.method() == Method.HEAD, head.version() == HttpVersion.HTTP_1_1,
+                head.connectionKeepAlive(), head.connectionClose());
+        if (head.version() == HttpVersion.HTTP_1_1 && !onlyContinueExpected(head)) {
+            throw new RequestRejected(417, "only 100-continue is a known expectation");
+        }
+        Router.Route route = Router.route(head);
         if (route.endpoint() == Endpoint.WEBSOCKET) {
             cumulation.readerIndex(end);
             upgrade();
@@ -173,23 +199,20 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter implements Re
         }
         BodySink sink = switch (route.endpoint()) {
             case ECHO -> {
-                if (head.contentLength > EchoCapture.MAX_BYTES) {
+                if (head.contentLength() > EchoCapture.MAX_BYTES) {
                     throw new RequestRejected(413, "echo takes requests up to " + EchoCapture.MAX_BYTES + " bytes");
                 }
-                yield new EchoCapture(ctx.alloc(), cumulation, start, end - start, head.contentLength);
+                yield new EchoCapture(ctx.alloc(), cumulation, start, end - start, head.contentLength());
             }
             case UPLOAD -> new UploadDigest();
             default -> BodySink.DISCARD;
         };
         exchange = new Exchange(route.endpoint(), route.size(), route.options(), facts, sink);
         cumulation.readerIndex(end);
-        if (head.chunked) {
-            body.startChunked();
-        } else {
-            body.startLength(Math.max(0, head.contentLength));
-        }
+        body.reset(head);
+        bodyBytes = 0;
         phase = Phase.BODY;
-        if (head.http11 && head.expectContinue && head.hasBody()) {
+        if (head.expectContinue() && hasBody(head)) {
             switch (route.options().expect()) {
                 case CONTINUE -> ctx.writeAndFlush(Unpooled.wrappedBuffer(HeadEncoder.CONTINUE));
                 case IGNORE -> {
@@ -206,14 +229,22 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter implements Re
         return true;
     }
 
-    private boolean readBody() throws RequestRejected {
-        if (!body.done() && (cumulation == null || !cumulation.isReadable())) {
-            if (inputClosed) {
-                closeAfterWrites();
+    /** Every Expect field says 100-continue (S §10.1.1: a server may refuse others with 417). */
+    private static boolean onlyContinueExpected(RequestHead head) {
+        for (int i = head.indexOf("expect"); i >= 0; i = head.indexOf("expect", i + 1)) {
+            if (!head.valueEqualsIgnoreCase(i, "100-continue")) {
+                return false;
             }
-            return false;
         }
-        if (!body.read(cumulation, exchange.sink())) {
+        return true;
+    }
+
+    private static boolean hasBody(RequestHead head) {
+        return head.bodyKind() == BodyKind.CHUNKED || head.contentLength() > 0;
+    }
+
+    private boolean readBody() throws RequestRejected {
+        if (!readBodyBytes()) {
             if (inputClosed) {
                 closeAfterWrites();
             }
@@ -222,9 +253,46 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter implements Re
         Exchange x = exchange;
         if (x.endpoint() != Endpoint.STATS) {
             counters.requests.increment();
-            counters.requestBodyBytes.add(body.dataBytes());
+            counters.requestBodyBytes.add(bodyBytes);
         }
         startResponse(respond(x));
+        return true;
+    }
+
+    /**
+     * Moves what the cumulation holds of the body into the sink: data bytes as they are, and
+     * the framing bytes the decoder consumed (chunk lines, CRLFs, trailers) as raw bytes only.
+     * True once the body is complete; the bytes after it stay in the cumulation.
+     */
+    private boolean readBodyBytes() throws RequestRejected {
+        BodySink sink = exchange.sink();
+        while (!body.isComplete()) {
+            if (cumulation == null || !cumulation.isReadable()) {
+                return false;
+            }
+            int from = cumulation.readerIndex();
+            long data = body.dataRemaining();
+            if (data > 0) {
+                int n = (int) Math.min(data, cumulation.readableBytes());
+                sink.raw(cumulation, from, n);
+                sink.data(cumulation, from, n);
+                cumulation.skipBytes(n);
+                body.dataConsumed(n);
+                bodyBytes += n;
+                continue;
+            }
+            ParseResult result = body.readFraming(cumulation, null);
+            int framing = cumulation.readerIndex() - from;
+            if (framing > 0) {
+                sink.raw(cumulation, from, framing);
+            }
+            if (result instanceof HttpError error) {
+                throw new RequestRejected(error.status(), error.reason());
+            }
+            if (result == ParseProgress.NEED_MORE) {
+                return false;
+            }
+        }
         return true;
     }
 
@@ -245,7 +313,7 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter implements Re
             }
             case UPLOAD -> {
                 UploadDigest digest = (UploadDigest) x.sink();
-                String crc = Ascii.hex8(digest.crc32c());
+                String crc = HexFormat.of().toHexDigits(digest.crc32c());
                 List<byte[]> headers = List.of(
                         HeadEncoder.ascii("X-Upload-Length: " + digest.length() + "\r\n"),
                         HeadEncoder.ascii("X-Upload-Checksum: " + crc + "\r\n"));
@@ -326,7 +394,7 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter implements Re
      */
     private void closeAfterResponse(ChannelFuture last) {
         phase = Phase.CLOSING;
-        boolean unread = (cumulation != null && cumulation.isReadable()) || !body.done();
+        boolean unread = (cumulation != null && cumulation.isReadable()) || !body.isComplete();
         releaseCumulation();
         if (!unread || inputClosed) {
             last.addListener(ChannelFutureListener.CLOSE);
@@ -355,16 +423,17 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter implements Re
     }
 
     private void upgrade() throws RequestRejected {
-        if (head.method != Method.GET || !head.upgradeWebSocket || !head.connectionUpgrade) {
+        if (head.method() != Method.GET || !head.upgradeRequested() || !upgradesToWebSocket(head)) {
             throw RequestRejected.badRequest("/ws needs GET with Upgrade: websocket and Connection: Upgrade");
         }
-        if (!"13".equals(head.webSocketVersion)) {
+        if (!"13".equals(head.value("sec-websocket-version"))) {
             throw RequestRejected.badRequest("/ws needs Sec-WebSocket-Version: 13");
         }
-        if (!WebSocketEcho.validKey(head.webSocketKey)) {
+        String key = head.value("sec-websocket-key");
+        if (!WebSocketEcho.validKey(key)) {
             throw RequestRejected.badRequest("/ws needs a Sec-WebSocket-Key of 16 bytes in base64");
         }
-        if (head.hasBody()) {
+        if (hasBody(head)) {
             throw RequestRejected.badRequest("a WebSocket handshake has no body");
         }
         counters.requests.increment();
@@ -372,7 +441,7 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter implements Re
         phase = Phase.UPGRADED;
         ByteBuf response = ctx.alloc().directBuffer(160);
         response.writeBytes(SWITCHING);
-        response.writeCharSequence(WebSocketEcho.accept(head.webSocketKey), StandardCharsets.US_ASCII);
+        response.writeCharSequence(WebSocketEcho.accept(key), StandardCharsets.US_ASCII);
         response.writeBytes(HeadEncoder.ascii("\r\n\r\n"));
         counters.responses.increment();
         ctx.writeAndFlush(response).addListener(runtime.uncountFailedResponse);
@@ -385,6 +454,18 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter implements Re
             rest.release();
         }
         ctx.pipeline().remove(this);
+    }
+
+    /** An Upgrade field lists websocket (the codec has checked that the values are token lists). */
+    private static boolean upgradesToWebSocket(RequestHead head) {
+        for (int i = head.indexOf("upgrade"); i >= 0; i = head.indexOf("upgrade", i + 1)) {
+            for (String protocol : head.value(i).split(",")) {
+                if (protocol.strip().equalsIgnoreCase("websocket")) {
+                    return true;
+                }
+            }
+        }
+        return false;
     }
 
     private void compact() {

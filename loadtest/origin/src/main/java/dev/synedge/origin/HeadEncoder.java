@@ -1,5 +1,6 @@
 package dev.synedge.origin;
 
+import dev.synedge.http.BodyKind;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.handler.codec.http.HttpResponseStatus;
@@ -58,12 +59,12 @@ final class HeadEncoder {
         }
         HeadWriter w = HeadWriter.forThread(FIXED_ROOM + extra);
         w.put(statusLine(r.http10Line, r.status)).put(dateLine());
-        if (r.framing != Framing.NONE) {
+        if (r.framing != BodyKind.NONE) {
             if (r.contentType != null) {
                 w.put(r.contentType.line);
             }
             switch (r.framing) {
-                case LENGTH -> w.put(CONTENT_LENGTH).putDecimal(r.bodyLength()).put(CRLF);
+                case CONTENT_LENGTH -> w.put(CONTENT_LENGTH).putDecimal(r.bodyLength()).put(CRLF);
                 case CHUNKED -> {
                     w.put(CHUNKED);
                     if (r.trailers) {
@@ -77,7 +78,7 @@ final class HeadEncoder {
             if (r.hasChecksum) {
                 w.put(CHECKSUM).putHex8(r.checksum).put(CRLF);
             }
-            if (r.framing != Framing.LENGTH && r.content != null) {
+            if (r.framing != BodyKind.CONTENT_LENGTH && r.content != null) {
                 w.put(BODY_LENGTH).putDecimal(r.bodyLength()).put(CRLF);
             }
         }

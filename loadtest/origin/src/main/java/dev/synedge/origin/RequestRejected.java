@@ -2,7 +2,8 @@ package dev.synedge.origin;
 
 /**
  * A request the origin refuses: the status to answer with and the reason, which goes into the
- * response body. Thrown while parsing, so it carries no stack trace.
+ * response body. Thrown while a request is read and routed (a codec {@code HttpError} becomes
+ * one with its status and reason), so it carries no stack trace.
  */
 final class RequestRejected extends Exception {
 

@@ -1,5 +1,6 @@
 package dev.synedge.origin;
 
+import dev.synedge.http.BodyKind;
 import java.util.List;
 
 /**
@@ -21,7 +22,7 @@ final class Response {
     final Content content;
     final boolean hasChecksum;
     final int checksum;
-    final Framing framing;
+    final BodyKind framing;
     final long chunkSize;
     final boolean trailers;
     final boolean sendBody;
@@ -37,7 +38,7 @@ final class Response {
     final boolean counted;
 
     private Response(int status, boolean http10Line, ContentType contentType, Content content,
-            boolean hasChecksum, int checksum, Framing framing, long chunkSize, boolean trailers,
+            boolean hasChecksum, int checksum, BodyKind framing, long chunkSize, boolean trailers,
             boolean sendBody, List<byte[]> extraHeaders, ConnectionHeader connectionHeader,
             boolean closeAfter, ResponseOptions options, boolean counted) {
         this.status = status;
@@ -77,22 +78,22 @@ final class Response {
             Content content, boolean hasChecksum, int checksum, List<byte[]> extraHeaders,
             boolean forceClose, boolean counted) {
         boolean bodyAllowed = statusHasBody(status);
-        Framing framing;
+        BodyKind framing;
         if (!bodyAllowed) {
-            framing = Framing.NONE;
+            framing = BodyKind.NONE;
         } else if (options.closeDelimited()) {
-            framing = Framing.CLOSE_DELIMITED;
+            framing = BodyKind.CLOSE_DELIMITED;
         } else if (options.chunked()) {
             // Never Transfer-Encoding to an HTTP/1.0 peer: the close delimits the body instead.
-            framing = request.http11() ? Framing.CHUNKED : Framing.CLOSE_DELIMITED;
+            framing = request.http11() ? BodyKind.CHUNKED : BodyKind.CLOSE_DELIMITED;
         } else {
-            framing = Framing.LENGTH;
+            framing = BodyKind.CONTENT_LENGTH;
         }
         boolean keepAsked = options.http10() || !request.http11()
                 ? request.keepAliveAsked() && !request.closeAsked()
                 : !request.closeAsked();
         boolean keep = keepAsked && !options.keepAliveOff() && !forceClose
-                && framing != Framing.CLOSE_DELIMITED;
+                && framing != BodyKind.CLOSE_DELIMITED;
         ConnectionHeader connection = !keep
                 ? ConnectionHeader.CLOSE
                 : options.http10() || !request.http11() ? ConnectionHeader.KEEP_ALIVE : ConnectionHeader.NONE;
@@ -102,7 +103,7 @@ final class Response {
             headers.addAll(options.extraHeaders());
         }
         return new Response(status, options.http10(), contentType, content, hasChecksum, checksum,
-                framing, options.chunkSize(), options.trailers() && framing == Framing.CHUNKED,
+                framing, options.chunkSize(), options.trailers() && framing == BodyKind.CHUNKED,
                 bodyAllowed && !request.head() && content != null, headers, connection,
                 !keep || options.fault() != null, options, counted);
     }

@@ -223,13 +223,15 @@ record ResponseOptions(
     private static byte[] headerLine(String v) throws RequestRejected {
         int colon = v.indexOf(':');
         String name = colon < 0 ? "" : v.substring(0, colon);
-        if (!Ascii.isToken(name)) {
+        if (!isToken(name)) {
             throw RequestRejected.badRequest("header must be Name:Value with a token name");
         }
         String value = v.substring(colon + 1).strip();
         byte[] valueBytes = value.getBytes(StandardCharsets.UTF_8);
         for (byte b : valueBytes) {
-            if (!Ascii.isFieldValueByte(b & 0xff)) {
+            // field-value bytes: VCHAR, obs-text, SP, HTAB; never CR, LF, NUL, DEL or other CTLs
+            int c = b & 0xff;
+            if (c != '\t' && (c < 0x20 || c == 0x7f)) {
                 throw RequestRejected.badRequest("header value contains a control character");
             }
         }
@@ -245,5 +247,20 @@ record ResponseOptions(
         line[at++] = '\r';
         line[at] = '\n';
         return line;
+    }
+
+    /** A token (RFC 9110 §5.6.2): the name of a {@code header=} line. */
+    private static boolean isToken(String s) {
+        if (s.isEmpty()) {
+            return false;
+        }
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            boolean alnum = (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+            if (!alnum && "!#$%&'*+-.^_`|~".indexOf(c) < 0) {
+                return false;
+            }
+        }
+        return true;
     }
 }

@@ -1,5 +1,6 @@
 package dev.synedge.origin;
 
+import dev.synedge.http.BodyKind;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
@@ -122,7 +123,7 @@ final class ResponseWriter {
      */
     private static int[] cuts(ByteBuf head) {
         int length = head.readableBytes();
-        int statusLf = head.indexOf(head.readerIndex(), head.writerIndex(), Ascii.LF) - head.readerIndex();
+        int statusLf = head.indexOf(head.readerIndex(), head.writerIndex(), (byte) '\n') - head.readerIndex();
         return Arrays.stream(new int[] {5, statusLf, (statusLf + 1 + length) / 2, length - 2, length - 1})
                 .filter(c -> c > 0 && c < length)
                 .sorted()
@@ -199,7 +200,7 @@ final class ResponseWriter {
         if (r.slowBodyMs > 0) {
             max = Math.min(max, pieceEnd - pos);
         }
-        if (r.framing == Framing.CHUNKED) {
+        if (r.framing == BodyKind.CHUNKED) {
             if (chunkLeft == 0) {
                 chunkLeft = Math.min(r.chunkSize, end - pos);
                 ctx.write(HeadEncoder.chunkHeader(ctx.alloc(), chunkLeft, chunkDataSent));
@@ -220,14 +221,14 @@ final class ResponseWriter {
             });
         }
         pos += n;
-        if (r.framing == Framing.CHUNKED) {
+        if (r.framing == BodyKind.CHUNKED) {
             chunkLeft -= n;
         }
     }
 
     private void finish() {
         finished = true;
-        if (r.framing == Framing.CHUNKED && r.sendBody) {
+        if (r.framing == BodyKind.CHUNKED && r.sendBody) {
             last = ctx.write(HeadEncoder.lastChunk(ctx.alloc(), r, chunkDataSent));
         }
         releaseContent();

@@ -1,11 +1,14 @@
 package dev.synedge.origin;
 
+import dev.synedge.http.Method;
+import dev.synedge.http.RequestHead;
 import io.netty.buffer.ByteBuf;
 import java.nio.charset.StandardCharsets;
 
 /**
- * Maps a request target to an {@link Endpoint}, reading the path in place; only a query or a
- * sized path becomes a String. Accepts origin-form and absolute-form targets (RFC 9112 §3.2).
+ * Maps a parsed request to an {@link Endpoint}, reading the path in place; only a query or a
+ * sized path becomes a String. The codec's parser has already checked the target and found the
+ * path in origin-form and absolute-form targets (RFC 9112 §3.2).
  */
 final class Router {
 
@@ -15,20 +18,14 @@ final class Router {
 
     private static final Route HELLO = new Route(Endpoint.HELLO, 0, ResponseOptions.DEFAULTS);
 
-    static Route route(ByteBuf buf, RequestHead head) throws RequestRejected {
-        if (head.method == Method.CONNECT) {
-            throw new RequestRejected(405, "CONNECT is not supported");
-        }
-        int start = head.targetStart;
-        int end = head.targetEnd;
-        if (buf.getByte(start) != '/') {
-            start = absoluteFormPath(buf, start, end);
-        }
-        int query = buf.indexOf(start, end, (byte) '?');
-        int pathEnd = query < 0 ? end : query;
-        ResponseOptions options = query < 0
+    static Route route(RequestHead head) throws RequestRejected {
+        ByteBuf buf = head.buffer();
+        int start = head.pathStart();
+        int pathEnd = head.queryStart();
+        int end = head.pathEnd();
+        ResponseOptions options = pathEnd == end
                 ? ResponseOptions.DEFAULTS
-                : ResponseOptions.parse(buf.toString(query + 1, end - query - 1, StandardCharsets.US_ASCII));
+                : ResponseOptions.parse(buf.toString(pathEnd + 1, end - pathEnd - 1, StandardCharsets.US_ASCII));
         int pathLength = pathEnd - start;
         Endpoint endpoint;
         long size = 0;
@@ -40,7 +37,7 @@ final class Router {
         } else if (is(buf, start, pathLength, "/echo")) {
             endpoint = Endpoint.ECHO;
         } else if (is(buf, start, pathLength, "/upload")) {
-            if (head.method != Method.POST && head.method != Method.PUT) {
+            if (head.method() != Method.POST && head.method() != Method.PUT) {
                 throw new RequestRejected(405, "/upload takes POST or PUT");
             }
             endpoint = Endpoint.UPLOAD;
@@ -59,31 +56,6 @@ final class Router {
             size = options.randomSize();
         }
         return new Route(endpoint, Math.max(size, 0), options);
-    }
-
-    /** The path's start in an absolute-form target {@code http://authority/path?query}. */
-    private static int absoluteFormPath(ByteBuf buf, int start, int end) throws RequestRejected {
-        int authority;
-        if (startsWithIgnoreCase(buf, start, end, "http://")) {
-            authority = start + 7;
-        } else if (startsWithIgnoreCase(buf, start, end, "https://")) {
-            authority = start + 8;
-        } else if (end - start == 1 && buf.getByte(start) == '*') {
-            return start;
-        } else {
-            throw RequestRejected.badRequest("request target must be origin-form or absolute-form");
-        }
-        for (int i = authority; i < end; i++) {
-            byte b = buf.getByte(i);
-            if (b == '/' || b == '?') {
-                return i;
-            }
-        }
-        return end;
-    }
-
-    private static boolean startsWithIgnoreCase(ByteBuf buf, int start, int end, String prefix) {
-        return end - start >= prefix.length() && Ascii.equalsIgnoreCase(buf, start, prefix.length(), prefix);
     }
 
     private static boolean is(ByteBuf buf, int start, int length, String path) {

@@ -45,9 +45,12 @@ class BadRequestTest {
                 Arguments.of("method not a token", "G(T /hello HTTP/1.1\r\nHost: t\r\n\r\n", 400),
                 Arguments.of("lower-case version", "GET /hello http/1.1\r\nHost: t\r\n\r\n", 400),
                 Arguments.of("HTTP/2.0", "GET /hello HTTP/2.0\r\nHost: t\r\n\r\n", 505),
-                Arguments.of("HTTP/1.2", "GET /hello HTTP/1.2\r\nHost: t\r\n\r\n", 505),
+                Arguments.of("HTTP/0.9", "GET /hello HTTP/0.9\r\nHost: t\r\n\r\n", 505),
+                Arguments.of("dot-segment", "GET /x/../hello HTTP/1.1\r\nHost: t\r\n\r\n", 400),
+                Arguments.of("encoded dot-segment", "POST /x/%2e%2E/echo HTTP/1.1\r\nHost: t\r\nContent-Length: 1\r\n\r\nx", 400),
+                Arguments.of("backslash in path", "GET /x\\hello HTTP/1.1\r\nHost: t\r\n\r\n", 400),
                 Arguments.of("authority-form", "GET example.test:80 HTTP/1.1\r\nHost: t\r\n\r\n", 400),
-                Arguments.of("CONNECT", "CONNECT example.test:443 HTTP/1.1\r\nHost: example.test:443\r\n\r\n", 405),
+                Arguments.of("CONNECT", "CONNECT example.test:443 HTTP/1.1\r\nHost: example.test:443\r\n\r\n", 501),
                 Arguments.of("CL and TE", upload + "Content-Length: 3\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n", 400),
                 Arguments.of("CL list", upload + "Content-Length: 3, 3\r\n\r\nabc", 400),
                 Arguments.of("CL sign", upload + "Content-Length: +3\r\n\r\nabc", 400),
@@ -80,6 +83,17 @@ class BadRequestTest {
             assertThat(r.header("Connection")).isEqualTo("close");
             assertThat(r.bodyText()).isNotBlank();
             assertThat(c.readToEnd()).as("nothing after the error, then EOF").isEmpty();
+        }
+    }
+
+    @Test
+    void higherMinorVersionsAreServedAsHttp11() throws Exception {
+        // RFC 9110 §2.5: a 1.x message with a minor version above 1 is handled as 1.1
+        try (RawConnection c = new RawConnection(origin.port())) {
+            RawResponse r = c.send("GET /hello HTTP/1.2\r\nHost: t\r\n\r\n").read();
+            assertThat(r.statusLine()).isEqualTo("HTTP/1.1 200 OK");
+            assertThat(r.bodyText()).isEqualTo("hello");
+            assertThat(c.send("GET /hello HTTP/1.1\r\nHost: t\r\n\r\n").read().bodyText()).as("kept alive").isEqualTo("hello");
         }
     }
 

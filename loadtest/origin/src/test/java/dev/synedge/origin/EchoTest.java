@@ -65,6 +65,23 @@ class EchoTest {
     }
 
     @Test
+    void chunkedRequestArrivingInSmallPiecesIsEchoedExactly() throws Exception {
+        // every framing element (size line, extension, data CRLF, trailer, final CRLF) gets cut
+        byte[] request = ascii("POST /echo HTTP/1.1\r\nHost: t\r\nTransfer-Encoding: chunked\r\n\r\n"
+                + "5;ext=\"q v\"\r\nhello\r\n1a\r\nabcdefghijklmnopqrstuvwxyz\r\n0\r\nX-T: 1\r\nX-U: 2\r\n\r\n");
+        byte[] next = ascii("GET /hello HTTP/1.1\r\nHost: t\r\n\r\n");
+        byte[] wire = concat(ascii("\r\n"), request, next);
+        try (RawConnection c = new RawConnection(origin.port())) {
+            for (int at = 0; at < wire.length; at += 3) {
+                c.send(java.util.Arrays.copyOfRange(wire, at, Math.min(wire.length, at + 3)));
+                Thread.sleep(1);
+            }
+            assertThat(c.read().body()).as("leading empty line not echoed").isEqualTo(request);
+            assertThat(c.read().bodyText()).isEqualTo("hello");
+        }
+    }
+
+    @Test
     void pipelinedEchoesEachGetTheirOwnBytes() throws Exception {
         byte[] first = ascii("GET /echo HTTP/1.1\r\nHost: t\r\nX-N: 1\r\n\r\n");
         byte[] second = ascii("PUT /echo HTTP/1.1\r\nHost: t\r\nContent-Length: 4\r\n\r\nbody");
