@@ -886,6 +886,12 @@ final class Exchange implements UpstreamSocket.Owner {
         }
         phase = Phase.DONE;
         cancelTimer();
+        if (upstream != null) {
+            // Still held here only when the exchange ended on the client's side (a broken
+            // request body): the upstream has part of a request and must never complete it.
+            upstream.abort();
+            upstreamDone(false);
+        }
         releaseQueues();
         releaseReplay();
         if (resp != null) {
