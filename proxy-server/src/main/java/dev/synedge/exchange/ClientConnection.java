@@ -212,7 +212,7 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
             responseParser = new ResponseHeadParser(runtime.config().http().limits());
         }
         Route route = runtime.router().match(in, request.hostStart(), request.hostNameEnd(),
-                request.pathStart(), request.pathEnd(), request.method());
+                request.pathStart(), request.queryStart(), request.method());
         exchange = new Exchange(this, loop, runtime, route, request, response, responseParser, requestBody,
                 responseBody, headStartNanos, headStartMillis);
         headStartNanos = 0;
