@@ -147,8 +147,16 @@ final class Exchange implements UpstreamSocket.Owner {
         }
         cluster = loop.cluster(route.cluster());
         tunnelRequested = request.upgradeRequested();
+        int chosen = -1;
+        byte[] defaultHost = null;
+        if (request.hostStart() == request.hostEnd()) {
+            // HTTP/1.0 without Host: the endpoint is chosen first so that its authority can be the
+            // Host of the HTTP/1.1 request sent upstream (a retry elsewhere keeps this Host)
+            chosen = cluster.pick(-1);
+            defaultHost = chosen >= 0 ? cluster.authority(chosen) : null;
+        }
         ByteBuf head = ctx.alloc().directBuffer(request.length() + 512);
-        runtime.requestWriter(route).write(request, client.hop(route), tunnelRequested, head);
+        runtime.requestWriter(route).write(request, client.hop(route), tunnelRequested, defaultHost, head);
         in.skipBytes(request.length());
         toUpstream.add(head);
         requestBody.reset(request);
@@ -163,7 +171,7 @@ final class Exchange implements UpstreamSocket.Owner {
                 replay.add(buf.retainedDuplicate());
             }
         }
-        connect(-1, replaySafe);
+        connect(chosen, -1, replaySafe);
     }
 
     private byte[] field(String name) {
@@ -177,9 +185,12 @@ final class Exchange implements UpstreamSocket.Owner {
         return bytes;
     }
 
-    /** Picks an endpoint (avoiding {@code excluded} when another exists) and gets a connection to it. */
-    private void connect(int excluded, boolean replaySafe) {
-        int index = cluster.pick(excluded);
+    /**
+     * Gets a connection to endpoint {@code chosen}, or when it is -1 to one picked now (avoiding
+     * {@code excluded} when another exists).
+     */
+    private void connect(int chosen, int excluded, boolean replaySafe) {
+        int index = chosen >= 0 ? chosen : cluster.pick(excluded);
         if (index < 0 && excluded >= 0) {
             index = cluster.pick(-1);
         }
@@ -705,7 +716,7 @@ final class Exchange implements UpstreamSocket.Owner {
             }
             replay = null;
             upstreamNew = false;
-            connect(endpointIndex >= 0 ? endpointIndex : indexOf(endpoint), true);
+            connect(-1, endpointIndex >= 0 ? endpointIndex : indexOf(endpoint), true);
             return;
         }
         int code = cause.errno() == Errno.ETIMEDOUT ? 504 : 502;
