@@ -74,6 +74,7 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
     @Override
     public void channelActive(ChannelHandlerContext ctx) {
         this.ctx = ctx;
+        loop.clientOpened(ctx.channel());
         InetSocketAddress remote = (InetSocketAddress) ctx.channel().remoteAddress();
         clientAddress = remote.getAddress().getHostAddress();
         clientPort = remote.getPort();
@@ -122,6 +123,7 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
         closing = true;
+        loop.clientClosed(ctx.channel());
         if (exchange != null) {
             exchange.clientClosed();
             exchange = null;
