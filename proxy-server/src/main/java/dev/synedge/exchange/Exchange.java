@@ -93,6 +93,13 @@ final class Exchange implements UpstreamSocket.Owner {
     private ByteBuf resp;
     private boolean responseStarted;
     private boolean headDone;
+    /**
+     * The client's head for a response with a body, held back until the end of the upstream
+     * read that brought it or until body bytes follow it: an invalid first chunk line (or a
+     * close or reset) in that same read can then still be answered 502 instead of cutting off
+     * a response the client has started to receive. Written before anything else.
+     */
+    private ByteBuf heldHead;
     private RelayFraming framing;
     private boolean closeClient;
     private boolean clientWritable = true;
@@ -425,6 +432,7 @@ final class Exchange implements UpstreamSocket.Owner {
         } catch (NativeException e) {
             upstreamIoFailed(e);
         }
+        writeHeldHead();
         ctx.flush();
     }
 
@@ -583,8 +591,12 @@ final class Exchange implements UpstreamSocket.Owner {
         closeClient = closeClient || RelayFraming.closesClient(response, request);
         resp.skipBytes(length);
         responseParser.reset();
-        writeToClient(out);
         headDone = true;
+        if (framing == RelayFraming.NONE) {
+            writeToClient(out);
+        } else {
+            heldHead = out;
+        }
         cancelTimer();
         schedule(cluster.config().timeouts().idle().toNanos());
         if (response.isSwitchingProtocols()) {
@@ -596,6 +608,31 @@ final class Exchange implements UpstreamSocket.Owner {
     }
 
     private void writeToClient(ByteBuf buf) {
+        writeHeldHead();
+        send(buf);
+    }
+
+    private void writeHeldHead() {
+        if (heldHead != null) {
+            ByteBuf head = heldHead;
+            heldHead = null;
+            send(head);
+        }
+    }
+
+    /** Whether any of the upstream's response went to the client (not just parsed). */
+    private boolean relayStarted() {
+        return headDone && heldHead == null;
+    }
+
+    private void dropHeldHead() {
+        if (heldHead != null) {
+            heldHead.release();
+            heldHead = null;
+        }
+    }
+
+    private void send(ByteBuf buf) {
         bytesToClient += buf.readableBytes();
         ctx.write(buf, ctx.voidPromise());
         if (!ctx.channel().isWritable()) {
@@ -636,6 +673,10 @@ final class Exchange implements UpstreamSocket.Owner {
         }
         if (headDone && responseBody.isComplete()) {
             responseComplete();
+            return;
+        }
+        if (!relayStarted()) {
+            upstreamBrokeBeforeBody("closed");
             return;
         }
         log.info("{} {}: upstream {} closed mid-response", request.method(), route.name(),
@@ -741,6 +782,10 @@ final class Exchange implements UpstreamSocket.Owner {
             upstreamFailedBeforeResponse(cluster.endpoint(endpointIndex), cause);
             return;
         }
+        if (phase != Phase.TUNNEL && !relayStarted()) {
+            upstreamBrokeBeforeBody("failed: " + cause.getMessage());
+            return;
+        }
         log.info("{} {}: upstream {} failed mid-response: {}", request.method(), route.name(),
                 cluster.endpoint(endpointIndex), cause.getMessage());
         termination = phase == Phase.TUNNEL ? "-" : "upstream-reset";
@@ -758,13 +803,26 @@ final class Exchange implements UpstreamSocket.Owner {
             upstream.abort();
             upstreamDone(false);
         }
-        if (headDone) {
+        if (relayStarted()) {
             termination = "upstream-protocol-error";
             finishAbort();
         } else {
+            dropHeldHead();
             releaseQueues();
             fail(502, "invalid response: " + reason, "upstream-protocol-error");
         }
+    }
+
+    /**
+     * The upstream closed or reset its connection after a response head whose body had not
+     * started (the head is still held back): nothing reached the client, so it gets a 502.
+     */
+    private void upstreamBrokeBeforeBody(String what) {
+        dropHeldHead();
+        upstream.abort();
+        upstreamDone(false);
+        releaseQueues();
+        fail(502, "upstream " + what + " after the response head", "upstream-closed");
     }
 
     private void timedOut() {
@@ -865,6 +923,7 @@ final class Exchange implements UpstreamSocket.Owner {
 
     /** Ends the exchange after a complete response; the client connection may go on. */
     private void complete() {
+        writeHeldHead();
         end();
         client.exchangeEnded(!closeClient && request.keepAlive());
     }
@@ -897,6 +956,7 @@ final class Exchange implements UpstreamSocket.Owner {
         }
         phase = Phase.DONE;
         cancelTimer();
+        dropHeldHead();
         if (upstream != null) {
             // Still held here only when the exchange ended on the client's side (a broken
             // request body): the upstream has part of a request and must never complete it.
