@@ -51,6 +51,12 @@ public final class RecordingUpstream implements AutoCloseable {
         /** Writes {@code bytes} after {@code delayMillis}; with {@code thenClose} closes (FIN) after them. */
         record Respond(byte[] bytes, boolean thenClose, long delayMillis) implements Action {}
 
+        /**
+         * Writes each piece after a pause of {@code gapMillis} (none before the first); with
+         * {@code thenClose} closes (FIN) after the last.
+         */
+        record Pieces(List<byte[]> pieces, long gapMillis, boolean thenClose) implements Action {}
+
         /** Closes the connection (FIN) without answering. */
         record Close() implements Action {}
 
@@ -62,6 +68,14 @@ public final class RecordingUpstream implements AutoCloseable {
 
         static Action respond(String text) {
             return new Respond(text.getBytes(StandardCharsets.ISO_8859_1), false, 0);
+        }
+
+        static Action pieces(long gapMillis, String... pieces) {
+            List<byte[]> bytes = new ArrayList<>();
+            for (String piece : pieces) {
+                bytes.add(piece.getBytes(StandardCharsets.ISO_8859_1));
+            }
+            return new Pieces(bytes, gapMillis, false);
         }
 
         static Action respondAndClose(String text) {
@@ -235,6 +249,20 @@ public final class RecordingUpstream implements AutoCloseable {
                             out.write(r.bytes());
                             out.flush();
                             if (r.thenClose()) {
+                                socket.shutdownOutput();
+                                drain(in, buf);
+                                return;
+                            }
+                        }
+                        case Action.Pieces p -> {
+                            for (int i = 0; i < p.pieces().size(); i++) {
+                                if (i > 0) {
+                                    Thread.sleep(p.gapMillis());
+                                }
+                                out.write(p.pieces().get(i));
+                                out.flush();
+                            }
+                            if (p.thenClose()) {
                                 socket.shutdownOutput();
                                 drain(in, buf);
                                 return;
