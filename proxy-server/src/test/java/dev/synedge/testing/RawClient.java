@@ -21,8 +21,11 @@ import java.util.Locale;
  */
 public final class RawClient implements AutoCloseable {
 
-    /** One response: its raw bytes, status, fields in order, and the body without chunk framing. */
-    public record Response(byte[] raw, int status, List<String[]> fields, byte[] body) {
+    /**
+     * One response: its raw bytes, status, fields in order, the body without chunk framing, and
+     * the trailer lines of a chunked body.
+     */
+    public record Response(byte[] raw, int status, List<String[]> fields, byte[] body, List<String> trailers) {
 
         public String rawText() {
             return new String(raw, StandardCharsets.ISO_8859_1);
@@ -122,6 +125,7 @@ public final class RawClient implements AutoCloseable {
             }
         }
         ByteArrayOutputStream body = new ByteArrayOutputStream();
+        List<String> trailers = new ArrayList<>();
         boolean noBody = toHead || status < 200 || status == 204 || status == 304;
         if (noBody) {
             // nothing
@@ -131,8 +135,8 @@ public final class RawClient implements AutoCloseable {
                 int semi = sizeLine.indexOf(';');
                 long size = Long.parseLong(semi >= 0 ? sizeLine.substring(0, semi) : sizeLine, 16);
                 if (size == 0) {
-                    while (!line(raw).isEmpty()) {
-                        // trailers
+                    for (String t = line(raw); !t.isEmpty(); t = line(raw)) {
+                        trailers.add(t);
                     }
                     break;
                 }
@@ -158,7 +162,7 @@ public final class RawClient implements AutoCloseable {
             raw.write(data);
             body.write(data);
         }
-        return new Response(raw.toByteArray(), status, fields, body.toByteArray());
+        return new Response(raw.toByteArray(), status, fields, body.toByteArray(), trailers);
     }
 
     /** Reads a CRLF-terminated line (raw bytes go to {@code raw}); bare LF is an error. */
@@ -179,6 +183,11 @@ public final class RawClient implements AutoCloseable {
             }
             s.append((char) c);
         }
+    }
+
+    /** True if bytes are waiting to be read right now. */
+    public boolean hasInput() throws IOException {
+        return in.available() > 0;
     }
 
     /** Everything until the peer closes (or resets). */
