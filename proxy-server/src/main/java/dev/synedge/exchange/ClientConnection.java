@@ -17,6 +17,7 @@ import dev.synedge.net.TcpInfo;
 import dev.synedge.routing.Route;
 import dev.synedge.server.ProxyRuntime;
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -226,8 +227,8 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
         log.debug("client {}:{}: {} ({})", clientAddress, clientPort, error.status(), error.reason());
         ByteBuf out = ctx.alloc().buffer(256);
         ErrorResponse.write(out, error);
-        closing = true;
-        ctx.writeAndFlush(out).addListener(ChannelFutureListener.CLOSE);
+        ctx.write(out, ctx.voidPromise());
+        closeAfterWrites();
     }
 
     /**
@@ -238,18 +239,33 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
         exchange = null;
         lastActivityNanos = System.nanoTime();
         if (!keepOpen || closing) {
-            closing = true;
-            ctx.writeAndFlush(ctx.alloc().buffer(0)).addListener(ChannelFutureListener.CLOSE);
+            closeAfterWrites();
             return;
         }
         processRequests();
     }
 
-    /** The exchange ended so that the connection must go now (no response possible). */
+    /**
+     * The exchange ended so that the connection must go (its response was cut off): the client
+     * gets what was relayed so far, then the close.
+     */
     void abort() {
-        closing = true;
         exchange = null;
-        ctx.close();
+        closeAfterWrites();
+    }
+
+    /**
+     * Closes once everything written so far has reached the socket. A client that stops
+     * reading cannot hold the connection open that way: the timer closes it after the idle
+     * timeout.
+     */
+    private void closeAfterWrites() {
+        closing = true;
+        ctx.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
+        if (timer != null) {
+            timer.cancel(false);
+        }
+        scheduleTimer(listener.idleTimeout().toNanos());
     }
 
     ChannelHandlerContext ctx() {
@@ -314,6 +330,7 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
     private void timerFired() {
         timer = null;
         if (closing) {
+            ctx.close();
             return;
         }
         long now = System.nanoTime();
@@ -328,8 +345,8 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
                         listener.headerReadTimeout());
                 ByteBuf out = ctx.alloc().buffer(256);
                 ErrorResponse.write(out, 408, null, true);
-                closing = true;
-                ctx.writeAndFlush(out).addListener(ChannelFutureListener.CLOSE);
+                ctx.write(out, ctx.voidPromise());
+                closeAfterWrites();
                 return;
             }
             next = deadline - now;
