@@ -882,9 +882,18 @@ final class Exchange implements UpstreamSocket.Owner {
         }
     }
 
-    /** The client went away: abandon the exchange; the upstream connection cannot be reused. */
+    /**
+     * The client went away: abandon the exchange; the upstream connection cannot be reused. A
+     * tunnel ends this way normally: its upstream gets a FIN, not a reset.
+     */
     void clientClosed() {
         if (phase == Phase.DONE) {
+            return;
+        }
+        if (phase == Phase.TUNNEL) {
+            upstream.close();
+            upstreamDone(false);
+            end();
             return;
         }
         termination = "client-closed";
