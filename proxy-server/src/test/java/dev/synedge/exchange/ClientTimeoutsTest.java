@@ -1,0 +1,99 @@
+package dev.synedge.exchange;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.synedge.testing.Canned;
+import dev.synedge.testing.RawClient;
+import dev.synedge.testing.RecordingUpstream;
+import dev.synedge.testing.TestProxy;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+/** The listener's header-read timeout (408) and idle timeout (a silent close). */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class ClientTimeoutsTest {
+
+    private RecordingUpstream upstream;
+    private TestProxy proxy;
+
+    @BeforeAll
+    void start() throws Exception {
+        upstream = RecordingUpstream.start(RecordingUpstream.OK);
+        proxy = TestProxy.start("""
+                synedge.event-loops = 1
+                synedge.listeners = [ { name = main, address = "127.0.0.1", port = 0,
+                                        header-read-timeout = 300ms, idle-timeout = 600ms } ]
+                synedge.routes = [ { name = all, cluster = up } ]
+                synedge.clusters.up.endpoints = [ "127.0.0.1:%d" ]
+                """.formatted(upstream.port()));
+    }
+
+    @AfterAll
+    void stop() throws Exception {
+        proxy.close();
+        upstream.close();
+    }
+
+    @Test
+    void anUnfinishedHeadGets408AfterTheHeaderReadTimeout() throws Exception {
+        try (RawClient client = RawClient.connect(proxy.address())) {
+            long start = System.nanoTime();
+            client.send("GET /a HTTP/1.1\r\nHost: a.exa");
+            assertThat(client.read().rawText()).isEqualTo(Canned.closing(408));
+            long millis = (System.nanoTime() - start) / 1_000_000;
+            assertThat(millis).isBetween(250L, 1500L);
+            assertThat(client.closedByPeer(1000)).isTrue();
+        }
+        assertThat(upstream.receivedText()).doesNotContain("a.exa\r\n");
+    }
+
+    @Test
+    void aHeadSentOneByteAtATimeStillTimesOut() throws Exception {
+        try (RawClient client = RawClient.connect(proxy.address())) {
+            long start = System.nanoTime();
+            String head = "GET /slowloris HTTP/1.1\r\nHost: a.example\r\nX-Pad: " + "p".repeat(100);
+            int sent = 0;
+            while (!client.hasInput() && sent < head.length()) {
+                client.send(head.substring(sent, sent + 1));
+                sent++;
+                Thread.sleep(40);
+            }
+            assertThat(client.read().rawText()).isEqualTo(Canned.closing(408));
+            assertThat((System.nanoTime() - start) / 1_000_000).isBetween(250L, 1500L);
+        }
+    }
+
+    @Test
+    void aConnectionThatSendsNothingIsClosedSilentlyAfterTheIdleTimeout() throws Exception {
+        try (RawClient client = RawClient.connect(proxy.address())) {
+            long start = System.nanoTime();
+            assertThat(client.closedByPeer(3000)).as("closed without a byte").isTrue();
+            assertThat((System.nanoTime() - start) / 1_000_000).isBetween(500L, 2500L);
+        }
+    }
+
+    @Test
+    void anIdleKeepAliveConnectionIsClosedAfterTheIdleTimeout() throws Exception {
+        try (RawClient client = RawClient.connect(proxy.address())) {
+            client.send("GET /a HTTP/1.1\r\nHost: a.example\r\n\r\n");
+            assertThat(client.read().bodyText()).isEqualTo("ok");
+            long start = System.nanoTime();
+            assertThat(client.closedByPeer(100)).as("still open just after the response").isFalse();
+            assertThat(client.closedByPeer(3000)).isTrue();
+            assertThat((System.nanoTime() - start) / 1_000_000).isBetween(400L, 2500L);
+        }
+    }
+
+    @Test
+    void requestsKeepAConnectionAliveBeyondTheIdleTimeout() throws Exception {
+        try (RawClient client = RawClient.connect(proxy.address())) {
+            for (int i = 0; i < 4; i++) {
+                client.send("GET /a HTTP/1.1\r\nHost: a.example\r\n\r\n");
+                assertThat(client.read().bodyText()).isEqualTo("ok");
+                Thread.sleep(300);
+            }
+        }
+    }
+}
