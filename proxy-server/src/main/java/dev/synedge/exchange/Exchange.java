@@ -89,6 +89,9 @@ final class Exchange implements UpstreamSocket.Owner {
     private List<ByteBuf> replay;
     private int retries;
     private boolean requestComplete;
+    /** http.max-request-body, 0 for none; and the body data taken from the client so far. */
+    private final long maxRequestBody;
+    private long requestBodyData;
     private boolean requestSent;
     private ByteBuf resp;
     private boolean responseStarted;
@@ -135,6 +138,7 @@ final class Exchange implements UpstreamSocket.Owner {
         this.responseBody = responseBody;
         this.startNanos = startNanos;
         this.startMillis = startMillis;
+        this.maxRequestBody = runtime.config().http().maxRequestBody();
     }
 
     // ---------------------------------------------------------------- start
@@ -150,6 +154,13 @@ final class Exchange implements UpstreamSocket.Owner {
             requestBody.reset(request);
             requestComplete = request.bodyKind() == BodyKind.NONE;
             answer(404, "no route", !requestComplete);
+            return;
+        }
+        if (maxRequestBody > 0 && request.bodyKind() == BodyKind.CONTENT_LENGTH
+                && request.contentLength() > maxRequestBody) {
+            in.skipBytes(request.length());
+            fail(413, "Content-Length " + request.contentLength() + " over max-request-body " + maxRequestBody,
+                    "request-too-large");
             return;
         }
         cluster = loop.cluster(route.cluster());
@@ -257,6 +268,11 @@ final class Exchange implements UpstreamSocket.Owner {
             long remaining = requestBody.dataRemaining();
             if (remaining > 0) {
                 int n = (int) Math.min(remaining, in.readableBytes());
+                requestBodyData += n;
+                if (maxRequestBody > 0 && requestBodyData > maxRequestBody) {
+                    requestTooLarge();
+                    return;
+                }
                 toUpstream.add(in.readRetainedSlice(n));
                 requestBody.dataConsumed(n);
                 bytesFromClient += n;
@@ -298,6 +314,18 @@ final class Exchange implements UpstreamSocket.Owner {
             if (phase == Phase.FORWARDING || phase == Phase.STREAMING) {
                 flushToUpstream();
             }
+        }
+    }
+
+    /** A chunked request body grew past max-request-body. */
+    private void requestTooLarge() {
+        log.debug("client {}: request body over max-request-body {}", client.clientAddress(), maxRequestBody);
+        if (responseStarted) {
+            termination = "request-too-large";
+            finishAbort();
+        } else {
+            releaseQueues();
+            fail(413, "request body over max-request-body " + maxRequestBody, "request-too-large");
         }
     }
 
