@@ -18,10 +18,11 @@ import dev.synedge.routing.Route;
 import dev.synedge.server.ProxyRuntime;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
-import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.socket.DuplexChannel;
 import io.netty.channel.unix.UnixChannel;
+import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.net.InetSocketAddress;
 import java.util.concurrent.TimeUnit;
@@ -42,6 +43,8 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
     private static final Logger log = LoggerFactory.getLogger(ClientConnection.class);
     /** Unread pipelined bytes beyond which the connection stops reading until the exchange ends. */
     private static final int PIPELINE_BACKLOG = 64 * 1024;
+    /** How long a closing connection reads and drops what the client still sends. */
+    private static final long LINGER_NANOS = TimeUnit.SECONDS.toNanos(2);
 
     private final LoopContext loop;
     private final ListenerConfig listener;
@@ -255,17 +258,40 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
     }
 
     /**
-     * Closes once everything written so far has reached the socket. A client that stops
-     * reading cannot hold the connection open that way: the timer closes it after the idle
-     * timeout.
+     * Closes once everything written so far has reached the socket, lingering: the output is
+     * shut (FIN) and the client's further bytes are read and dropped until it closes, for up to
+     * {@link #LINGER_NANOS}. Closing with unread input would send a reset, which can destroy
+     * the response in the client's receive buffer before it was read (RFC 9112 §9.6): a client
+     * still sending a body refused with 413 or 400 would see a reset instead of the answer. A
+     * client that stops reading cannot hold the connection open: the timer closes it after the
+     * idle timeout.
      */
     private void closeAfterWrites() {
         closing = true;
-        ctx.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
+        resumeReading();
+        ctx.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(this::lingerAfterWrites);
+        restartTimer(listener.idleTimeout().toNanos());
+    }
+
+    private void lingerAfterWrites(Future<? super Void> written) {
+        if (!written.isSuccess() || !(ctx.channel() instanceof DuplexChannel channel) || !channel.isActive()) {
+            ctx.close();
+            return;
+        }
+        channel.shutdownOutput().addListener(shut -> {
+            if (shut.isSuccess()) {
+                restartTimer(LINGER_NANOS);
+            } else {
+                ctx.close();
+            }
+        });
+    }
+
+    private void restartTimer(long delayNanos) {
         if (timer != null) {
             timer.cancel(false);
         }
-        scheduleTimer(listener.idleTimeout().toNanos());
+        scheduleTimer(delayNanos);
     }
 
     ChannelHandlerContext ctx() {

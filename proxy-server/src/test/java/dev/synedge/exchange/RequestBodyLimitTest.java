@@ -63,6 +63,24 @@ class RequestBodyLimitTest {
         assertThat(upstream.receivedText()).isEqualTo(seen);
     }
 
+    /**
+     * The client goes on sending the body it announced after the 413 went out: synedge reads
+     * and drops it (lingering close) instead of resetting the connection, so the client reads
+     * its answer and a clean end of stream.
+     */
+    @Test
+    void aClientStillSendingAfterThe413IsNotReset() throws Exception {
+        try (RawClient client = RawClient.connect(proxy.address())) {
+            client.send("POST /big HTTP/1.1\r\nHost: a.example\r\nContent-Length: 100000000\r\n\r\n");
+            byte[] piece = new byte[64 * 1024];
+            for (int i = 0; i < 32; i++) {
+                client.send(piece);
+            }
+            assertThat(client.read().rawText()).isEqualTo(Canned.closing(413));
+            assertThat(client.readToEnd()).isEmpty();
+        }
+    }
+
     @Test
     void bodiesUpToTheLimitPass() throws Exception {
         try (RawClient client = RawClient.connect(proxy.address())) {

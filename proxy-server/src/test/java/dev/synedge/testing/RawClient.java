@@ -190,19 +190,9 @@ public final class RawClient implements AutoCloseable {
         return in.available() > 0;
     }
 
-    /** Everything until the peer closes (or resets). */
+    /** Everything until the peer closes; a reset fails. */
     public byte[] readToEnd() throws IOException {
-        ByteArrayOutputStream all = new ByteArrayOutputStream();
-        byte[] buf = new byte[65536];
-        try {
-            int n;
-            while ((n = in.read(buf)) >= 0) {
-                all.write(buf, 0, n);
-            }
-        } catch (SocketException e) {
-            // a reset ends the stream as well
-        }
-        return all.toByteArray();
+        return in.readAllBytes();
     }
 
     /**
