@@ -62,6 +62,35 @@ class RequestBodyErrorsTest {
         }
     }
 
+    /** http.md: a client that disappears mid-request aborts the upstream exchange; that connection is not pooled. */
+    @ParameterizedTest(name = "{0}")
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"Content-Length: 1000", "Transfer-Encoding: chunked"})
+    void aClientLeavingMidRequestBodyResetsTheUpstreamConnection(String framing) throws Exception {
+        try (RecordingUpstream upstream = RecordingUpstream.start(RecordingUpstream.OK);
+             TestProxy proxy = TestProxy.start("""
+                     synedge.event-loops = 1
+                     synedge.listeners = [ { name = main, address = "127.0.0.1", port = 0 } ]
+                     synedge.routes = [ { name = all, cluster = up } ]
+                     synedge.clusters.up.endpoints = [ "127.0.0.1:%d" ]
+                     """.formatted(upstream.port()))) {
+            try (RawClient client = RawClient.connect(proxy.address())) {
+                client.send("POST /upload HTTP/1.1\r\nHost: a.example\r\n" + framing + "\r\n\r\n"
+                        + (framing.startsWith("Transfer") ? "64\r\n" + "x".repeat(100) + "\r\n" : "x".repeat(100)));
+                awaitReceived(upstream, "x".repeat(100));
+            }
+            assertThat(upstream.awaitPeerClosed(0, 2000)).as("upstream connection closed").isTrue();
+            assertThat(upstream.requests()).isEmpty();
+            AccessRecord record = proxy.nextExchange();
+            assertThat(record.termination()).isEqualTo("client-closed");
+            assertThat(record.status()).isZero();
+            try (RawClient client = RawClient.connect(proxy.address())) {
+                client.send("GET / HTTP/1.1\r\nHost: a.example\r\n\r\n");
+                assertThat(client.read().bodyText()).isEqualTo("ok");
+            }
+            assertThat(upstream.connectionCount()).isEqualTo(2);
+        }
+    }
+
     /** Waits until the upstream's first connection received {@code text}. */
     static void awaitReceived(RecordingUpstream upstream, String text) throws InterruptedException {
         long deadline = System.nanoTime() + 5_000_000_000L;
