@@ -18,6 +18,7 @@ import dev.synedge.routing.Route;
 import dev.synedge.server.ProxyRuntime;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.socket.DuplexChannel;
@@ -231,18 +232,19 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
         ByteBuf out = ctx.alloc().buffer(256);
         ErrorResponse.write(out, error);
         ctx.write(out, ctx.voidPromise());
-        closeAfterWrites();
+        closeAfterWrites(true);
     }
 
     /**
      * The exchange sent its whole response. With {@code keepOpen} the connection goes on with
      * the next request (already buffered ones first); otherwise it closes once written.
+     * {@code requestUnread}: the client may still be sending the request's body.
      */
-    void exchangeEnded(boolean keepOpen) {
+    void exchangeEnded(boolean keepOpen, boolean requestUnread) {
         exchange = null;
         lastActivityNanos = System.nanoTime();
         if (!keepOpen || closing) {
-            closeAfterWrites();
+            closeAfterWrites(requestUnread);
             return;
         }
         processRequests();
@@ -252,13 +254,14 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
      * The exchange ended so that the connection must go (its response was cut off): the client
      * gets what was relayed so far, then the close.
      */
-    void abort() {
+    void abort(boolean requestUnread) {
         exchange = null;
-        closeAfterWrites();
+        closeAfterWrites(requestUnread);
     }
 
     /**
-     * Closes once everything written so far has reached the socket, lingering: the output is
+     * Closes once everything written so far has reached the socket. When the client may still
+     * be sending ({@code linger}, or unread bytes are here), the close lingers: the output is
      * shut (FIN) and the client's further bytes are read and dropped until it closes, for up to
      * {@link #LINGER_NANOS}. Closing with unread input would send a reset, which can destroy
      * the response in the client's receive buffer before it was read (RFC 9112 §9.6): a client
@@ -266,10 +269,14 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
      * client that stops reading cannot hold the connection open: the timer closes it after the
      * idle timeout.
      */
-    private void closeAfterWrites() {
+    private void closeAfterWrites(boolean linger) {
         closing = true;
-        resumeReading();
-        ctx.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(this::lingerAfterWrites);
+        if (linger || (in != null && in.isReadable())) {
+            resumeReading();
+            ctx.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(this::lingerAfterWrites);
+        } else {
+            ctx.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
+        }
         restartTimer(listener.idleTimeout().toNanos());
     }
 
@@ -372,7 +379,7 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
                 ByteBuf out = ctx.alloc().buffer(256);
                 ErrorResponse.write(out, 408, null, true);
                 ctx.write(out, ctx.voidPromise());
-                closeAfterWrites();
+                closeAfterWrites(true);
                 return;
             }
             next = deadline - now;

@@ -962,7 +962,7 @@ final class Exchange implements UpstreamSocket.Owner {
     private void complete() {
         writeHeldHead();
         end();
-        client.exchangeEnded(!closeClient && request.keepAlive());
+        client.exchangeEnded(!closeClient && request.keepAlive(), !requestComplete);
     }
 
     /** Ends after the response was cut off: the client must see the connection close. */
@@ -973,7 +973,7 @@ final class Exchange implements UpstreamSocket.Owner {
         }
         ctx.flush();
         end();
-        client.abort();
+        client.abort(!requestComplete);
     }
 
     /** A tunnel ended: flush what the client still has to get, then close. */
@@ -984,7 +984,7 @@ final class Exchange implements UpstreamSocket.Owner {
         }
         closeClient = true;
         end();
-        client.exchangeEnded(false);
+        client.exchangeEnded(false, false);
     }
 
     private void end() {
