@@ -70,6 +70,8 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
     private ScheduledFuture<?> timer;
     private boolean closing;
     private boolean readPaused;
+    /** {@link #processRequests} is running (further down the stack). */
+    private boolean processing;
 
     ClientConnection(LoopContext loop, ListenerConfig listener) {
         this.loop = loop;
@@ -112,7 +114,9 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelReadComplete(ChannelHandlerContext ctx) {
-        if (exchange == null && in != null && in.isReadable() && in.readableBytes() > PIPELINE_BACKLOG) {
+        // Only while an exchange runs: without one, what is left unread is an unfinished head,
+        // which needs more bytes (the parser's limits bound it).
+        if (exchange != null && in != null && in.readableBytes() > PIPELINE_BACKLOG) {
             pauseReading();
         }
         ctx.flush();
@@ -178,8 +182,29 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
         return in;
     }
 
-    /** Parses and starts the next request in the input, if a whole head is there. */
+    /**
+     * Parses and starts the next requests in the input, as long as whole heads are there and
+     * each exchange ends at once (404, 413, 503...). Such an exchange ends inside
+     * {@code startExchange}, and its {@code exchangeEnded} must not start the next one from
+     * there: thousands of pipelined requests would nest as deep and overflow the stack. It
+     * only clears {@code exchange}, and this loop goes on.
+     */
     private void processRequests() {
+        if (processing) {
+            return;
+        }
+        processing = true;
+        try {
+            startBufferedRequests();
+        } finally {
+            processing = false;
+        }
+        if (!closing && exchange == null) {
+            resumeReading();
+        }
+    }
+
+    private void startBufferedRequests() {
         while (!closing && exchange == null && in != null && in.isReadable()) {
             if (parser == null) {
                 runtime = loop.runtime();
@@ -191,16 +216,13 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
             }
             ParseResult result = parser.parse(in, request);
             if (result == ParseProgress.NEED_MORE) {
-                return;
+                break;
             }
             if (result instanceof HttpError error) {
                 refuse(error);
                 return;
             }
             startExchange();
-        }
-        if (!closing && exchange == null) {
-            resumeReading();
         }
     }
 
