@@ -31,6 +31,7 @@ import dev.synedge.upstream.UpstreamSocket;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.util.concurrent.ScheduledFuture;
+import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
@@ -106,6 +107,8 @@ final class Exchange implements UpstreamSocket.Owner {
     private RelayFraming framing;
     private boolean closeClient;
     private boolean clientWritable = true;
+    /** When the client stopped taking bytes (its channel turned unwritable); valid while it is. */
+    private long clientBlockedSince;
     private boolean readPending;
     private int status;
     private long bytesFromClient;
@@ -663,14 +666,27 @@ final class Exchange implements UpstreamSocket.Owner {
     private void send(ByteBuf buf) {
         bytesToClient += buf.readableBytes();
         ctx.write(buf, ctx.voidPromise());
-        if (!ctx.channel().isWritable()) {
-            clientWritable = false;
+        if (clientWritable && !ctx.channel().isWritable()) {
+            clientBlocked();
         }
     }
 
+    private void clientBlocked() {
+        clientWritable = false;
+        clientBlockedSince = System.nanoTime();
+    }
+
     void clientWritabilityChanged(boolean writable) {
-        clientWritable = writable;
-        if (writable && readPending && upstream != null && upstream.isOpen()) {
+        if (!writable) {
+            if (clientWritable) {
+                clientBlocked();
+            }
+            return;
+        }
+        clientWritable = true;
+        // the upstream was not read while the client was blocked: its silence counts from now
+        lastUpstreamActivity = System.nanoTime();
+        if (readPending && upstream != null && upstream.isOpen()) {
             upstreamReadable(upstream);
         }
     }
@@ -862,6 +878,10 @@ final class Exchange implements UpstreamSocket.Owner {
         ClusterConfig config = cluster.config();
         if (responseStarted) {
             long idle = config.timeouts().idle().toNanos();
+            if (phase != Phase.TUNNEL && !clientWritable) {
+                clientSlow(now, idle);
+                return;
+            }
             long deadline = lastUpstreamActivity + idle;
             if (phase == Phase.TUNNEL || now - deadline < 0) {
                 schedule(phase == Phase.TUNNEL ? idle : deadline - now);
@@ -896,6 +916,24 @@ final class Exchange implements UpstreamSocket.Owner {
         }
         releaseQueues();
         fail(504, "upstream " + endpoint + " " + what + " timeout", "upstream-timeout");
+    }
+
+    /**
+     * The timer found the exchange waiting for the client to take bytes, not for the upstream:
+     * that is no upstream silence. A client that takes nothing for the listener's idle
+     * timeout is cut off.
+     */
+    private void clientSlow(long now, long upstreamIdle) {
+        Duration limit = client.listener().idleTimeout();
+        long deadline = clientBlockedSince + limit.toNanos();
+        if (now - deadline < 0) {
+            schedule(Math.min(upstreamIdle, deadline - now));
+            return;
+        }
+        log.info("{} {}: client {} took no response bytes for {}", request.method(), route.name(),
+                client.clientAddress(), limit);
+        termination = "client-timeout";
+        finishAbort();
     }
 
     private void schedule(long delayNanos) {

@@ -196,6 +196,55 @@ class UpstreamFailuresTest {
         }
     }
 
+    @Test
+    void anUpstreamSilentMidBodyCutsTheClientOffAfterTheIdleTimeout() throws Exception {
+        String first = "HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\nhello";
+        try (LogCapture log = LogCapture.of("dev.synedge.exchange");
+             RecordingUpstream upstream = RecordingUpstream.start(r -> Action.pieces(1500, first, "world"));
+             TestProxy proxy = proxy("\"127.0.0.1:%d\"".formatted(upstream.port()), "timeouts.idle = 300ms", "");
+             RawClient client = RawClient.connect(proxy.address())) {
+            long start = System.nanoTime();
+            client.send("GET /x HTTP/1.1\r\nHost: a.example\r\n\r\n");
+            assertThat(new String(client.readToEnd())).isEqualTo(first);
+            assertThat((System.nanoTime() - start) / 1_000_000).isBetween(250L, 1400L);
+            assertThat(proxy.nextExchange().termination()).isEqualTo("upstream-timeout");
+            log.await("silent for");
+        }
+    }
+
+    /** A client that does not read makes the upstream wait; that is not upstream silence. */
+    @Test
+    void aStalledClientIsNotTakenForASilentUpstream() throws Exception {
+        try (dev.synedge.origin.Origin origin = dev.synedge.origin.Origin.start(dev.synedge.origin.OriginOptions.defaults());
+             TestProxy proxy = proxy("\"127.0.0.1:%d\"".formatted(origin.port()), "timeouts.idle = 300ms", "");
+             RawClient client = RawClient.connect(proxy.address())) {
+            client.socket().setReceiveBufferSize(16 * 1024);
+            client.send("GET /16m HTTP/1.1\r\nHost: a.example\r\n\r\n");
+            Thread.sleep(1200);
+            RawClient.Response response = client.read();
+            assertThat(response.body()).hasSize(16 << 20);
+            assertThat(proxy.nextExchange().termination()).isEqualTo("-");
+        }
+    }
+
+    @Test
+    void aClientTakingNothingForTheListenersIdleTimeoutIsCutOff() throws Exception {
+        try (dev.synedge.origin.Origin origin = dev.synedge.origin.Origin.start(dev.synedge.origin.OriginOptions.defaults());
+             TestProxy proxy = TestProxy.start("""
+                     synedge.event-loops = 1
+                     synedge.listeners = [ { name = main, address = "127.0.0.1", port = 0, idle-timeout = 500ms } ]
+                     synedge.routes = [ { name = all, cluster = up } ]
+                     synedge.clusters.up { endpoints = [ "127.0.0.1:%d" ], timeouts.idle = 200ms }
+                     """.formatted(origin.port()));
+             RawClient client = RawClient.connect(proxy.address())) {
+            client.socket().setReceiveBufferSize(16 * 1024);
+            client.send("GET /16m HTTP/1.1\r\nHost: a.example\r\n\r\n");
+            AccessRecord record = proxy.nextExchange();
+            assertThat(record.termination()).isEqualTo("client-timeout");
+            assertThat(record.bytesSent()).isLessThan(16L << 20);
+        }
+    }
+
     /**
      * A listener whose accept queue is full drops further SYNs, so connecting to it hangs: the
      * loopback stand-in for an unreachable endpoint.
