@@ -369,6 +369,8 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
     void resumeReading() {
         if (readPaused) {
             readPaused = false;
+            // the client's silence counts from now
+            lastActivityNanos = System.nanoTime();
             ctx.channel().config().setAutoRead(true);
         }
     }
@@ -391,7 +393,17 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
         long now = System.nanoTime();
         long next;
         if (exchange != null) {
-            next = listener.idleTimeout().toNanos();
+            long idle = listener.idleTimeout().toNanos();
+            next = idle;
+            // Only while reading: a pause is the upstream not taking the body, not client silence.
+            if (!readPaused && exchange.waitsForRequestBody()) {
+                long deadline = lastActivityNanos + idle;
+                if (now - deadline >= 0) {
+                    exchange.requestBodyTimedOut(listener.idleTimeout());
+                    return;
+                }
+                next = deadline - now;
+            }
         } else if (headStartNanos != 0 || (in != null && in.isReadable())) {
             long start = headStartNanos != 0 ? headStartNanos : lastActivityNanos;
             long deadline = start + listener.headerReadTimeout().toNanos();

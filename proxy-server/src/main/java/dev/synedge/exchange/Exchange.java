@@ -332,6 +332,25 @@ final class Exchange implements UpstreamSocket.Owner {
         }
     }
 
+    /** The exchange still needs request body bytes from the client. */
+    boolean waitsForRequestBody() {
+        return !requestComplete && phase != Phase.DONE && phase != Phase.TUNNEL;
+    }
+
+    /** The client sent no body bytes for {@code idle}: 408 if nothing was relayed yet, else a cut. */
+    void requestBodyTimedOut(Duration idle) {
+        log.info("{} {}: client {} sent no request body bytes for {}", request.method(), route.name(),
+                client.clientAddress(), idle);
+        termination = "client-timeout";
+        if (relayStarted()) {
+            finishAbort();
+        } else {
+            dropHeldHead();
+            releaseQueues();
+            fail(408, "request body timeout", "client-timeout");
+        }
+    }
+
     private void requestBroken(HttpError error) {
         log.debug("client {}: request body: {}", client.clientAddress(), error.reason());
         if (responseStarted) {

@@ -78,11 +78,53 @@ class ClientTimeoutsTest {
     void anIdleKeepAliveConnectionIsClosedAfterTheIdleTimeout() throws Exception {
         try (RawClient client = RawClient.connect(proxy.address())) {
             client.send("GET /a HTTP/1.1\r\nHost: a.example\r\n\r\n");
-            assertThat(client.read().bodyText()).isEqualTo("ok");
+            RawClient.Response response = client.read();
             long start = System.nanoTime();
+            assertThat(response.bodyText()).isEqualTo("ok");
             assertThat(client.closedByPeer(100)).as("still open just after the response").isFalse();
             assertThat(client.closedByPeer(3000)).isTrue();
             assertThat((System.nanoTime() - start) / 1_000_000).isBetween(400L, 2500L);
+        }
+    }
+
+    /** A body that stops coming holds neither the exchange nor its upstream connection for ever. */
+    @Test
+    void aRequestBodyThatStopsComingGets408AndTheUpstreamConnectionIsReset() throws Exception {
+        try (RecordingUpstream own = RecordingUpstream.start(RecordingUpstream.OK);
+             TestProxy p = TestProxy.start("""
+                     synedge.event-loops = 1
+                     synedge.listeners = [ { name = main, address = "127.0.0.1", port = 0, idle-timeout = 600ms } ]
+                     synedge.routes = [ { name = all, cluster = up } ]
+                     synedge.clusters.up.endpoints = [ "127.0.0.1:%d" ]
+                     """.formatted(own.port()));
+             RawClient client = RawClient.connect(p.address())) {
+            long start = System.nanoTime();
+            client.send("POST /up HTTP/1.1\r\nHost: a.example\r\nContent-Length: 100\r\n\r\n0123456789");
+            RequestBodyErrorsTest.awaitReceived(own, "0123456789");
+            assertThat(client.read().rawText()).isEqualTo(Canned.closing(408));
+            assertThat((System.nanoTime() - start) / 1_000_000).isBetween(500L, 2500L);
+            assertThat(own.awaitPeerClosed(0, 2000)).isTrue();
+            assertThat(own.requests()).isEmpty();
+            assertThat(p.nextExchange().termination()).isEqualTo("client-timeout");
+        }
+    }
+
+    /** The upstream not taking the body fast enough is not the client's silence. */
+    @Test
+    void aSlowUpstreamDoesNotMakeAnUploadTimeOut() throws Exception {
+        try (RecordingUpstream slow = RecordingUpstream.startSlowReader(RecordingUpstream.OK, 1500);
+             TestProxy p = TestProxy.start("""
+                     synedge.event-loops = 1
+                     synedge.listeners = [ { name = main, address = "127.0.0.1", port = 0, idle-timeout = 400ms } ]
+                     synedge.routes = [ { name = all, cluster = up } ]
+                     synedge.clusters.up.endpoints = [ "127.0.0.1:%d" ]
+                     """.formatted(slow.port()));
+             RawClient client = RawClient.connect(p.address())) {
+            byte[] body = new byte[16 << 20];
+            client.send("POST /up HTTP/1.1\r\nHost: a.example\r\nContent-Length: " + body.length + "\r\n\r\n");
+            client.send(body);
+            assertThat(client.read().bodyText()).isEqualTo("ok");
+            assertThat(slow.nextRequest().bytes().length).isGreaterThan(body.length);
         }
     }
 

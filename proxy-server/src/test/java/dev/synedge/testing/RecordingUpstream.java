@@ -98,17 +98,24 @@ public final class RecordingUpstream implements AutoCloseable {
     private final List<Connection> connections = new CopyOnWriteArrayList<>();
     private final LinkedBlockingQueue<Request> requests = new LinkedBlockingQueue<>();
     private final List<Request> allRequests = new CopyOnWriteArrayList<>();
+    private final long readDelayMillis;
     private final Thread acceptor;
     private volatile boolean closed;
 
-    private RecordingUpstream(Script script) throws IOException {
+    private RecordingUpstream(Script script, long readDelayMillis) throws IOException {
         this.server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
         this.script = script;
+        this.readDelayMillis = readDelayMillis;
         this.acceptor = Thread.ofPlatform().daemon().name("recording-upstream-accept").start(this::accept);
     }
 
     public static RecordingUpstream start(Script script) throws IOException {
-        return new RecordingUpstream(script);
+        return new RecordingUpstream(script, 0);
+    }
+
+    /** An upstream that reads nothing on a new connection for {@code readDelayMillis}: a slow taker of bodies. */
+    public static RecordingUpstream startSlowReader(Script script, long readDelayMillis) throws IOException {
+        return new RecordingUpstream(script, readDelayMillis);
     }
 
     public int port() {
@@ -218,6 +225,9 @@ public final class RecordingUpstream implements AutoCloseable {
             int index = 0;
             byte[] buf = new byte[65536];
             try (socket) {
+                if (readDelayMillis > 0) {
+                    Thread.sleep(readDelayMillis);
+                }
                 InputStream in = socket.getInputStream();
                 OutputStream out = socket.getOutputStream();
                 for (;;) {
