@@ -59,7 +59,7 @@ public final class LoopContext {
             for (ClusterConfig cluster : current.config().clusters().values()) {
                 next.put(cluster.name(), new LocalCluster(cluster, loop));
             }
-            clusters.values().forEach(LocalCluster::closeIdle);
+            clusters.values().forEach(LocalCluster::retire);
             clusters = next;
             runtime = current;
         }

@@ -90,4 +90,11 @@ public final class LocalCluster {
             pool.closeIdle();
         }
     }
+
+    /** This cluster's configuration was replaced: see {@link UpstreamPool#retire}. */
+    public void retire() {
+        for (UpstreamPool pool : pools) {
+            pool.retire();
+        }
+    }
 }
