@@ -111,6 +111,8 @@ class RequestSmugglingTest {
                 Arguments.of("Host missing", "GET / HTTP/1.1\r\n\r\n", 400),
                 Arguments.of("Host twice", "GET / HTTP/1.1\r\n" + h + "Host: b.example\r\n\r\n", 400),
                 Arguments.of("Host twice, same value", "GET / HTTP/1.1\r\n" + h + h + "\r\n", 400),
+                Arguments.of("Host twice, different case", "GET / HTTP/1.1\r\n" + h + "host: a.example\r\n\r\n", 400),
+                Arguments.of("field name empty", "GET / HTTP/1.1\r\n" + h + ": v\r\n\r\n", 400),
                 Arguments.of("Host empty", "GET / HTTP/1.1\r\nHost: \r\n\r\n", 400),
                 Arguments.of("Host with a path", "GET / HTTP/1.1\r\nHost: a.example/x\r\n\r\n", 400),
                 Arguments.of("Host with userinfo", "GET / HTTP/1.1\r\nHost: u@a.example\r\n\r\n", 400),
@@ -161,6 +163,43 @@ class RequestSmugglingTest {
         assertThat(requests.get(before).head()).startsWith("GET /first HTTP/1.1\r\n");
         // every byte the upstream ever received belongs to a complete, valid request
         assertThat(pipelinedUpstream.receivedText()).isEqualTo(String.join("", pipelinedUpstream.requestTexts()));
+    }
+
+    /** Valid but unusual framing: accepted, and forwarded in one plain form. */
+    static Stream<Arguments> normalized() {
+        String h = "POST /n HTTP/1.1\r\nHost: a.example\r\n";
+        String via = "Via: 1.1 synedge\r\n";
+        return Stream.of(
+                Arguments.of("TE in capitals", h + "Transfer-Encoding: CHUNKED\r\n\r\n3\r\nabc\r\n0\r\n\r\n",
+                        h + via + "Transfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n0\r\n\r\n"),
+                Arguments.of("CL with leading zeros", h + "Content-Length: 003\r\n\r\nabc",
+                        h + via + "Content-Length: 3\r\n\r\nabc"),
+                Arguments.of("upper-case hex, extensions with whitespace",
+                        h + "Transfer-Encoding: chunked\r\n\r\nA ; a=1 ;b=\"q\"\r\n0123456789\r\n0\r\n\r\n",
+                        h + via + "Transfer-Encoding: chunked\r\n\r\na\r\n0123456789\r\n0\r\n\r\n"),
+                Arguments.of("framing fields in trailers are dropped",
+                        h + "Transfer-Encoding: chunked\r\n\r\n1\r\nx\r\n0\r\nContent-Length: 5\r\nX-T: t\r\n"
+                                + "Transfer-Encoding: chunked\r\n\r\n",
+                        h + via + "Transfer-Encoding: chunked\r\n\r\n1\r\nx\r\n0\r\nX-T: t\r\n\r\n"),
+                Arguments.of("obs-text in a value", h + "X-Name: caf\u00e9\r\nContent-Length: 0\r\n\r\n",
+                        h + "X-Name: caf\u00e9\r\n" + via + "Content-Length: 0\r\n\r\n"));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("normalized")
+    void unusualValidFramingIsForwardedNormalized(String name, String request, String forwarded) throws Exception {
+        try (RecordingUpstream own = RecordingUpstream.start(RecordingUpstream.OK);
+             TestProxy p = TestProxy.start("""
+                     synedge.event-loops = 1
+                     synedge.listeners = [ { name = main, address = "127.0.0.1", port = 0 } ]
+                     synedge.routes = [ { name = all, cluster = up, x-forwarded = off } ]
+                     synedge.clusters.up.endpoints = [ "127.0.0.1:%d" ]
+                     """.formatted(own.port()));
+             RawClient client = RawClient.connect(p.address())) {
+            client.send(request);
+            assertThat(client.read().bodyText()).isEqualTo("ok");
+            assertThat(own.nextRequest().text()).isEqualTo(forwarded);
+        }
     }
 
     @Test
