@@ -323,7 +323,7 @@ final class Exchange implements UpstreamSocket.Owner {
     /** A chunked request body grew past max-request-body. */
     private void requestTooLarge() {
         log.debug("client {}: request body over max-request-body {}", client.clientAddress(), maxRequestBody);
-        if (responseStarted) {
+        if (relayStarted()) {
             termination = "request-too-large";
             finishAbort();
         } else {
@@ -353,7 +353,7 @@ final class Exchange implements UpstreamSocket.Owner {
 
     private void requestBroken(HttpError error) {
         log.debug("client {}: request body: {}", client.clientAddress(), error.reason());
-        if (responseStarted) {
+        if (relayStarted()) {
             termination = "client-protocol-error";
             finishAbort();
         } else {
@@ -739,7 +739,7 @@ final class Exchange implements UpstreamSocket.Owner {
             return;
         }
         if (!relayStarted()) {
-            upstreamBrokeBeforeBody("closed");
+            upstreamBrokeBeforeBody("closed", "upstream-closed");
             return;
         }
         log.info("{} {}: upstream {} closed mid-response", request.method(), route.name(),
@@ -846,7 +846,7 @@ final class Exchange implements UpstreamSocket.Owner {
             return;
         }
         if (phase != Phase.TUNNEL && !relayStarted()) {
-            upstreamBrokeBeforeBody("failed: " + cause.getMessage());
+            upstreamBrokeBeforeBody("failed (" + cause.getMessage() + ")", "upstream-reset");
             return;
         }
         log.info("{} {}: upstream {} failed mid-response: {}", request.method(), route.name(),
@@ -880,12 +880,12 @@ final class Exchange implements UpstreamSocket.Owner {
      * The upstream closed or reset its connection after a response head whose body had not
      * started (the head is still held back): nothing reached the client, so it gets a 502.
      */
-    private void upstreamBrokeBeforeBody(String what) {
+    private void upstreamBrokeBeforeBody(String what, String why) {
         dropHeldHead();
         upstream.abort();
         upstreamDone(false);
         releaseQueues();
-        fail(502, "upstream " + what + " after the response head", "upstream-closed");
+        fail(502, "upstream " + what + " before any of its response was relayed", why);
     }
 
     private void timedOut() {
@@ -1052,8 +1052,9 @@ final class Exchange implements UpstreamSocket.Owner {
         cancelTimer();
         dropHeldHead();
         if (upstream != null) {
-            // Still held here only when the exchange ended on the client's side (a broken
-            // request body): the upstream has part of a request and must never complete it.
+            // Still held here only when the exchange ended on the client's side (its request
+            // body broke, grew too large or stopped coming): the upstream has part of a request
+            // and must never complete it.
             upstream.abort();
             upstreamDone(false);
         }
