@@ -112,15 +112,15 @@ class ClientTimeoutsTest {
     /** The upstream not taking the body fast enough is not the client's silence. */
     @Test
     void aSlowUpstreamDoesNotMakeAnUploadTimeOut() throws Exception {
-        try (RecordingUpstream slow = RecordingUpstream.startSlowReader(RecordingUpstream.OK, 1500);
+        try (RecordingUpstream slow = RecordingUpstream.startSlowReader(RecordingUpstream.OK, 1000);
              TestProxy p = TestProxy.start("""
                      synedge.event-loops = 1
-                     synedge.listeners = [ { name = main, address = "127.0.0.1", port = 0, idle-timeout = 400ms } ]
+                     synedge.listeners = [ { name = main, address = "127.0.0.1", port = 0, idle-timeout = 300ms } ]
                      synedge.routes = [ { name = all, cluster = up } ]
                      synedge.clusters.up.endpoints = [ "127.0.0.1:%d" ]
                      """.formatted(slow.port()));
              RawClient client = RawClient.connect(p.address())) {
-            byte[] body = new byte[16 << 20];
+            byte[] body = new byte[8 << 20];
             client.send("POST /up HTTP/1.1\r\nHost: a.example\r\nContent-Length: " + body.length + "\r\n\r\n");
             client.send(body);
             assertThat(client.read().bodyText()).isEqualTo("ok");
@@ -131,11 +131,14 @@ class ClientTimeoutsTest {
     @Test
     void requestsKeepAConnectionAliveBeyondTheIdleTimeout() throws Exception {
         try (RawClient client = RawClient.connect(proxy.address())) {
-            for (int i = 0; i < 4; i++) {
+            // 3 x 250 ms: longer than the 600 ms idle timeout in all
+            for (int i = 0; i < 3; i++) {
                 client.send("GET /a HTTP/1.1\r\nHost: a.example\r\n\r\n");
                 assertThat(client.read().bodyText()).isEqualTo("ok");
-                Thread.sleep(300);
+                Thread.sleep(250);
             }
+            client.send("GET /a HTTP/1.1\r\nHost: a.example\r\n\r\n");
+            assertThat(client.read().bodyText()).isEqualTo("ok");
         }
     }
 }
