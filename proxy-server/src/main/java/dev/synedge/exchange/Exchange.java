@@ -94,6 +94,9 @@ final class Exchange implements UpstreamSocket.Owner {
     private final long maxRequestBody;
     private long requestBodyData;
     private boolean requestSent;
+    /** Bytes written upstream, and their count when the timer last looked (request body progress). */
+    private long upstreamBytesWritten;
+    private long upstreamBytesChecked;
     private ByteBuf resp;
     private boolean responseStarted;
     private boolean headDone;
@@ -231,6 +234,7 @@ final class Exchange implements UpstreamSocket.Owner {
             upstream.startExchange();
             phase = Phase.FORWARDING;
             flushToUpstream();
+            watchRequestBody();
             return;
         }
         ClusterConfig config = cluster.config();
@@ -394,6 +398,7 @@ final class Exchange implements UpstreamSocket.Owner {
                     client.pauseReading();
                     return;
                 }
+                upstreamBytesWritten += written;
                 consume(written);
             }
         } catch (NativeException e) {
@@ -434,6 +439,19 @@ final class Exchange implements UpstreamSocket.Owner {
         recordConnectionOutcome();
         if (requestSent && !responseStarted) {
             schedule(cluster.config().timeouts().responseHead().toNanos());
+        } else {
+            watchRequestBody();
+        }
+    }
+
+    /**
+     * While the request body is still on its way to an established connection, the timer
+     * checks every idle timeout that the upstream keeps taking it.
+     */
+    private void watchRequestBody() {
+        if (!requestSent && phase == Phase.FORWARDING && upstream != null && upstream.established()) {
+            upstreamBytesChecked = upstreamBytesWritten;
+            schedule(cluster.config().timeouts().idle().toNanos());
         }
     }
 
@@ -917,6 +935,20 @@ final class Exchange implements UpstreamSocket.Owner {
             return;
         }
         Endpoint endpoint = cluster.endpoint(endpointIndex);
+        if (upstream != null && upstream.established() && !requestSent) {
+            if (toUpstream.isEmpty() || upstreamBytesWritten != upstreamBytesChecked) {
+                // waiting for the client (its connection's timer watches that), or progress
+                watchRequestBody();
+                return;
+            }
+            log.info("{} {}: upstream {} took none of the request body for {}", request.method(), route.name(),
+                    endpoint, config.timeouts().idle());
+            upstream.abort();
+            upstreamDone(false);
+            releaseQueues();
+            fail(504, "upstream " + endpoint + " did not take the request", "upstream-timeout");
+            return;
+        }
         boolean connecting = upstream != null && !upstream.established() && !requestSent;
         String what = connecting ? "connect" : "response head";
         log.info("{} {}: upstream {} {} timeout ({})", request.method(), route.name(), endpoint, what,

@@ -245,6 +245,30 @@ class UpstreamFailuresTest {
         }
     }
 
+    /** An upstream that takes the head but never the body does not hold the exchange for ever. */
+    @Test
+    void anUpstreamThatStopsTakingTheRequestBodyGets504AfterTheIdleTimeout() throws Exception {
+        try (LogCapture log = LogCapture.of("dev.synedge.exchange");
+             RecordingUpstream stuck = RecordingUpstream.startSlowReader(RecordingUpstream.OK, 30_000);
+             TestProxy proxy = proxy("\"127.0.0.1:%d\"".formatted(stuck.port()), "timeouts.idle = 400ms", "");
+             RawClient client = RawClient.connect(proxy.address())) {
+            long start = System.nanoTime();
+            Thread writer = Thread.ofPlatform().daemon().start(() -> {
+                try {
+                    client.send("POST /up HTTP/1.1\r\nHost: a.example\r\nContent-Length: " + (64 << 20) + "\r\n\r\n");
+                    client.send(new byte[64 << 20]);
+                } catch (IOException stopped) {
+                    // the proxy gave up on the request and closed
+                }
+            });
+            assertThat(client.read().rawText()).isEqualTo(Canned.closing(504));
+            assertThat((System.nanoTime() - start) / 1_000_000).isLessThan(3000L);
+            assertThat(proxy.nextExchange().termination()).isEqualTo("upstream-timeout");
+            log.await("took none of the request body");
+            writer.join(3000);
+        }
+    }
+
     /**
      * A listener whose accept queue is full drops further SYNs, so connecting to it hangs: the
      * loopback stand-in for an unreachable endpoint.
