@@ -260,20 +260,32 @@ class StreamingTest {
                 .isEqualTo(UpstreamConnection.NEW);
     }
 
+    /**
+     * The origin sends its head and part of the body, then a reset, which loses the bytes the
+     * kernel still held: when the reset comes before any body byte was relayed, the client gets
+     * a 502; otherwise a truncated body, never a continued one.
+     */
     @Test
     void anUpstreamResetMidBodyCutsTheClientOffWithATruncatedBody() throws Exception {
         long size = 4L << 20;
+        int status;
         try (RawClient client = RawClient.connect(proxy.address())) {
             client.send("GET /4m?fault=reset-mid-body HTTP/1.1\r\nHost: a.example\r\n\r\n");
             InputStream in = client.socket().getInputStream();
-            assertThat(readHead(in)).isEqualTo(size);
-            long got = readPattern(in, size);
-            assertThat(got).isLessThan(size);
-            assertThat(client.closedByPeer(2000)).isTrue();
+            long length = readHead(in);
+            if (length == size) {
+                status = 200;
+                assertThat(readPattern(in, size)).isLessThan(size);
+                assertThat(client.closedByPeer(2000)).isTrue();
+            } else {
+                status = 502;
+                assertThat(new String(in.readNBytes((int) length), StandardCharsets.ISO_8859_1))
+                        .isEqualTo("502 Bad Gateway\n");
+            }
         }
         AccessRecord record = proxy.nextExchange();
         assertThat(record.termination()).isEqualTo("upstream-reset");
-        assertThat(record.status()).isEqualTo(200);
+        assertThat(record.status()).isEqualTo(status);
     }
 
     @Test
