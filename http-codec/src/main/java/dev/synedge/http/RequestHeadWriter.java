@@ -16,7 +16,8 @@ import io.netty.buffer.ByteBuf;
  *     starts with it (plain byte replacement; {@code /} is kept when the replacement would leave
  *     the path empty); otherwise path and query go as received, which cannot climb out of the
  *     replaced prefix since the parser refuses dot-segments;
- * <li>{@code Host:} the effective host (absolute-form authority, else Host);
+ * <li>{@code Host:} the effective host (absolute-form authority, else Host), or for an HTTP/1.0
+ *     request with neither the caller's default (the endpoint's authority);
  * <li>every received field in its original order and bytes, except: Host; the framing fields
  *     Content-Length and Transfer-Encoding (re-emitted below); the hop-by-hop fields Connection,
  *     every field Connection names, Keep-Alive, Proxy-Connection, TE, and Upgrade unless
@@ -128,6 +129,17 @@ public final class RequestHeadWriter {
      *                                  upgrade
      */
     public int write(RequestHead head, ClientHop client, boolean tunnel, ByteBuf out) {
+        return write(head, client, tunnel, null, out);
+    }
+
+    /**
+     * As {@link #write(RequestHead, ClientHop, boolean, ByteBuf)}, with the Host value to send
+     * when the request has no host at all (HTTP/1.0 without Host or absolute-form target):
+     * {@code defaultHost}, e.g. the endpoint's {@code host:port} as configured, so that the
+     * HTTP/1.1 head sent upstream carries a non-empty Host. Null sends an empty Host.
+     * X-Forwarded-Host and Forwarded's {@code host=} still report only what the client sent.
+     */
+    public int write(RequestHead head, ClientHop client, boolean tunnel, byte[] defaultHost, ByteBuf out) {
         if (tunnel && !head.upgradeRequested()) {
             throw new IllegalArgumentException("tunnel requested for a request without Upgrade");
         }
@@ -138,7 +150,11 @@ public final class RequestHeadWriter {
         writeTarget(head, in, out);
         out.writeBytes(HTTP11_CRLF);
         out.writeBytes(HOST);
-        Bytes.write(out, in, head.hostStart(), head.hostEnd() - head.hostStart());
+        if (head.hostEnd() == head.hostStart() && defaultHost != null) {
+            out.writeBytes(defaultHost);
+        } else {
+            Bytes.write(out, in, head.hostStart(), head.hostEnd() - head.hostStart());
+        }
         Writing.crlf(out);
 
         boolean keepXf = xForwarded == ForwardedMode.APPEND && client.trusted;

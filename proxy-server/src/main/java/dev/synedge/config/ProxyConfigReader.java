@@ -153,6 +153,7 @@ final class ProxyConfigReader {
         int headerCount = s.integer("max-header-count", 1, 10_000);
         int chunkLine = s.bytes("max-chunk-line", 16, 1 << 16);
         int trailerBytes = s.bytes("max-trailer-bytes", 0, 16 << 20);
+        long maxRequestBody = s.bytes("max-request-body", 0L, Long.MAX_VALUE);
         HttpLimits limits = HttpLimits.DEFAULTS;
         if (headerBytes < requestLine) {
             s.problem("max-header-bytes", "must be at least max-request-line (" + requestLine
@@ -166,7 +167,7 @@ final class ProxyConfigReader {
         } catch (IllegalArgumentException e) {
             s.problem("via", e.getMessage());
         }
-        return new HttpConfig(limits, via, s.bool("via-on-responses"));
+        return new HttpConfig(limits, maxRequestBody, via, s.bool("via-on-responses"));
     }
 
 

@@ -161,6 +161,11 @@ final class Section {
 
     /** A size in bytes ({@code 8192}, {@code 8k}, {@code 8KiB}) in {@code [min, max]}. */
     int bytes(String relative, int min, int max) {
+        return (int) bytes(relative, (long) min, max);
+    }
+
+    /** A size in bytes ({@code 8192}, {@code 8k}, {@code 1g}) in {@code [min, max]}. */
+    long bytes(String relative, long min, long max) {
         if (!present(relative)) {
             return min;
         }
@@ -175,7 +180,7 @@ final class Section {
             problem(relative, "must be between " + min + " and " + max + " bytes, got " + value);
             return min;
         }
-        return (int) value;
+        return value;
     }
 
     /** A positive duration ({@code 500ms}, {@code 10s}, {@code 2m}; a bare number is milliseconds). */

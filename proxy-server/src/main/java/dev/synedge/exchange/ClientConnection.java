@@ -17,10 +17,13 @@ import dev.synedge.net.TcpInfo;
 import dev.synedge.routing.Route;
 import dev.synedge.server.ProxyRuntime;
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.socket.DuplexChannel;
 import io.netty.channel.unix.UnixChannel;
+import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.net.InetSocketAddress;
 import java.util.concurrent.TimeUnit;
@@ -41,6 +44,8 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
     private static final Logger log = LoggerFactory.getLogger(ClientConnection.class);
     /** Unread pipelined bytes beyond which the connection stops reading until the exchange ends. */
     private static final int PIPELINE_BACKLOG = 64 * 1024;
+    /** How long a closing connection reads and drops what the client still sends. */
+    private static final long LINGER_NANOS = TimeUnit.SECONDS.toNanos(2);
 
     private final LoopContext loop;
     private final ListenerConfig listener;
@@ -65,6 +70,8 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
     private ScheduledFuture<?> timer;
     private boolean closing;
     private boolean readPaused;
+    /** {@link #processRequests} is running (further down the stack). */
+    private boolean processing;
 
     ClientConnection(LoopContext loop, ListenerConfig listener) {
         this.loop = loop;
@@ -74,6 +81,7 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
     @Override
     public void channelActive(ChannelHandlerContext ctx) {
         this.ctx = ctx;
+        loop.clientOpened(ctx.channel());
         InetSocketAddress remote = (InetSocketAddress) ctx.channel().remoteAddress();
         clientAddress = remote.getAddress().getHostAddress();
         clientPort = remote.getPort();
@@ -106,7 +114,9 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelReadComplete(ChannelHandlerContext ctx) {
-        if (exchange == null && in != null && in.isReadable() && in.readableBytes() > PIPELINE_BACKLOG) {
+        // Only while an exchange runs: without one, what is left unread is an unfinished head,
+        // which needs more bytes (the parser's limits bound it).
+        if (exchange != null && in != null && in.readableBytes() > PIPELINE_BACKLOG) {
             pauseReading();
         }
         ctx.flush();
@@ -122,6 +132,7 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
         closing = true;
+        loop.clientClosed(ctx.channel());
         if (exchange != null) {
             exchange.clientClosed();
             exchange = null;
@@ -171,8 +182,29 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
         return in;
     }
 
-    /** Parses and starts the next request in the input, if a whole head is there. */
+    /**
+     * Parses and starts the next requests in the input, as long as whole heads are there and
+     * each exchange ends at once (404, 413, 503...). Such an exchange ends inside
+     * {@code startExchange}, and its {@code exchangeEnded} must not start the next one from
+     * there: thousands of pipelined requests would nest as deep and overflow the stack. It
+     * only clears {@code exchange}, and this loop goes on.
+     */
     private void processRequests() {
+        if (processing) {
+            return;
+        }
+        processing = true;
+        try {
+            startBufferedRequests();
+        } finally {
+            processing = false;
+        }
+        if (!closing && exchange == null) {
+            resumeReading();
+        }
+    }
+
+    private void startBufferedRequests() {
         while (!closing && exchange == null && in != null && in.isReadable()) {
             if (parser == null) {
                 runtime = loop.runtime();
@@ -184,16 +216,13 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
             }
             ParseResult result = parser.parse(in, request);
             if (result == ParseProgress.NEED_MORE) {
-                return;
+                break;
             }
             if (result instanceof HttpError error) {
                 refuse(error);
                 return;
             }
             startExchange();
-        }
-        if (!closing && exchange == null) {
-            resumeReading();
         }
     }
 
@@ -224,30 +253,74 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
         log.debug("client {}:{}: {} ({})", clientAddress, clientPort, error.status(), error.reason());
         ByteBuf out = ctx.alloc().buffer(256);
         ErrorResponse.write(out, error);
-        closing = true;
-        ctx.writeAndFlush(out).addListener(ChannelFutureListener.CLOSE);
+        ctx.write(out, ctx.voidPromise());
+        closeAfterWrites(true);
     }
 
     /**
      * The exchange sent its whole response. With {@code keepOpen} the connection goes on with
      * the next request (already buffered ones first); otherwise it closes once written.
+     * {@code requestUnread}: the client may still be sending the request's body.
      */
-    void exchangeEnded(boolean keepOpen) {
+    void exchangeEnded(boolean keepOpen, boolean requestUnread) {
         exchange = null;
         lastActivityNanos = System.nanoTime();
         if (!keepOpen || closing) {
-            closing = true;
-            ctx.writeAndFlush(ctx.alloc().buffer(0)).addListener(ChannelFutureListener.CLOSE);
+            closeAfterWrites(requestUnread);
             return;
         }
         processRequests();
     }
 
-    /** The exchange ended so that the connection must go now (no response possible). */
-    void abort() {
-        closing = true;
+    /**
+     * The exchange ended so that the connection must go (its response was cut off): the client
+     * gets what was relayed so far, then the close.
+     */
+    void abort(boolean requestUnread) {
         exchange = null;
-        ctx.close();
+        closeAfterWrites(requestUnread);
+    }
+
+    /**
+     * Closes once everything written so far has reached the socket. When the client may still
+     * be sending ({@code linger}, or unread bytes are here), the close lingers: the output is
+     * shut (FIN) and the client's further bytes are read and dropped until it closes, for up to
+     * {@link #LINGER_NANOS}. Closing with unread input would send a reset, which can destroy
+     * the response in the client's receive buffer before it was read (RFC 9112 §9.6): a client
+     * still sending a body refused with 413 or 400 would see a reset instead of the answer. A
+     * client that stops reading cannot hold the connection open: the timer closes it after the
+     * idle timeout.
+     */
+    private void closeAfterWrites(boolean linger) {
+        closing = true;
+        if (linger || (in != null && in.isReadable())) {
+            resumeReading();
+            ctx.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(this::lingerAfterWrites);
+        } else {
+            ctx.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
+        }
+        restartTimer(listener.idleTimeout().toNanos());
+    }
+
+    private void lingerAfterWrites(Future<? super Void> written) {
+        if (!written.isSuccess() || !(ctx.channel() instanceof DuplexChannel channel) || !channel.isActive()) {
+            ctx.close();
+            return;
+        }
+        channel.shutdownOutput().addListener(shut -> {
+            if (shut.isSuccess()) {
+                restartTimer(LINGER_NANOS);
+            } else {
+                ctx.close();
+            }
+        });
+    }
+
+    private void restartTimer(long delayNanos) {
+        if (timer != null) {
+            timer.cancel(false);
+        }
+        scheduleTimer(delayNanos);
     }
 
     ChannelHandlerContext ctx() {
@@ -296,6 +369,8 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
     void resumeReading() {
         if (readPaused) {
             readPaused = false;
+            // the client's silence counts from now
+            lastActivityNanos = System.nanoTime();
             ctx.channel().config().setAutoRead(true);
         }
     }
@@ -312,12 +387,23 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
     private void timerFired() {
         timer = null;
         if (closing) {
+            ctx.close();
             return;
         }
         long now = System.nanoTime();
         long next;
         if (exchange != null) {
-            next = listener.idleTimeout().toNanos();
+            long idle = listener.idleTimeout().toNanos();
+            next = idle;
+            // Only while reading: a pause is the upstream not taking the body, not client silence.
+            if (!readPaused && exchange.waitsForRequestBody()) {
+                long deadline = lastActivityNanos + idle;
+                if (now - deadline >= 0) {
+                    exchange.requestBodyTimedOut(listener.idleTimeout());
+                    return;
+                }
+                next = deadline - now;
+            }
         } else if (headStartNanos != 0 || (in != null && in.isReadable())) {
             long start = headStartNanos != 0 ? headStartNanos : lastActivityNanos;
             long deadline = start + listener.headerReadTimeout().toNanos();
@@ -326,8 +412,8 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
                         listener.headerReadTimeout());
                 ByteBuf out = ctx.alloc().buffer(256);
                 ErrorResponse.write(out, 408, null, true);
-                closing = true;
-                ctx.writeAndFlush(out).addListener(ChannelFutureListener.CLOSE);
+                ctx.write(out, ctx.voidPromise());
+                closeAfterWrites(true);
                 return;
             }
             next = deadline - now;

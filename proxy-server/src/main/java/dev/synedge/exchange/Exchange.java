@@ -31,6 +31,7 @@ import dev.synedge.upstream.UpstreamSocket;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.util.concurrent.ScheduledFuture;
+import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
@@ -89,13 +90,28 @@ final class Exchange implements UpstreamSocket.Owner {
     private List<ByteBuf> replay;
     private int retries;
     private boolean requestComplete;
+    /** http.max-request-body, 0 for none; and the body data taken from the client so far. */
+    private final long maxRequestBody;
+    private long requestBodyData;
     private boolean requestSent;
+    /** Bytes written upstream, and their count when the timer last looked (request body progress). */
+    private long upstreamBytesWritten;
+    private long upstreamBytesChecked;
     private ByteBuf resp;
     private boolean responseStarted;
     private boolean headDone;
+    /**
+     * The client's head for a response with a body, held back until the end of the upstream
+     * read that brought it or until body bytes follow it: an invalid first chunk line (or a
+     * close or reset) in that same read can then still be answered 502 instead of cutting off
+     * a response the client has started to receive. Written before anything else.
+     */
+    private ByteBuf heldHead;
     private RelayFraming framing;
     private boolean closeClient;
     private boolean clientWritable = true;
+    /** When the client stopped taking bytes (its channel turned unwritable); valid while it is. */
+    private long clientBlockedSince;
     private boolean readPending;
     private int status;
     private long bytesFromClient;
@@ -128,6 +144,7 @@ final class Exchange implements UpstreamSocket.Owner {
         this.responseBody = responseBody;
         this.startNanos = startNanos;
         this.startMillis = startMillis;
+        this.maxRequestBody = runtime.config().http().maxRequestBody();
     }
 
     // ---------------------------------------------------------------- start
@@ -145,10 +162,25 @@ final class Exchange implements UpstreamSocket.Owner {
             answer(404, "no route", !requestComplete);
             return;
         }
+        if (maxRequestBody > 0 && request.bodyKind() == BodyKind.CONTENT_LENGTH
+                && request.contentLength() > maxRequestBody) {
+            in.skipBytes(request.length());
+            fail(413, "Content-Length " + request.contentLength() + " over max-request-body " + maxRequestBody,
+                    "request-too-large");
+            return;
+        }
         cluster = loop.cluster(route.cluster());
         tunnelRequested = request.upgradeRequested();
+        int chosen = -1;
+        byte[] defaultHost = null;
+        if (request.hostStart() == request.hostEnd()) {
+            // HTTP/1.0 without Host: the endpoint is chosen first so that its authority can be the
+            // Host of the HTTP/1.1 request sent upstream (a retry elsewhere keeps this Host)
+            chosen = cluster.pick(-1);
+            defaultHost = chosen >= 0 ? cluster.authority(chosen) : null;
+        }
         ByteBuf head = ctx.alloc().directBuffer(request.length() + 512);
-        runtime.requestWriter(route).write(request, client.hop(route), tunnelRequested, head);
+        runtime.requestWriter(route).write(request, client.hop(route), tunnelRequested, defaultHost, head);
         in.skipBytes(request.length());
         toUpstream.add(head);
         requestBody.reset(request);
@@ -163,7 +195,7 @@ final class Exchange implements UpstreamSocket.Owner {
                 replay.add(buf.retainedDuplicate());
             }
         }
-        connect(-1, replaySafe);
+        connect(chosen, -1, replaySafe);
     }
 
     private byte[] field(String name) {
@@ -177,9 +209,12 @@ final class Exchange implements UpstreamSocket.Owner {
         return bytes;
     }
 
-    /** Picks an endpoint (avoiding {@code excluded} when another exists) and gets a connection to it. */
-    private void connect(int excluded, boolean replaySafe) {
-        int index = cluster.pick(excluded);
+    /**
+     * Gets a connection to endpoint {@code chosen}, or when it is -1 to one picked now (avoiding
+     * {@code excluded} when another exists).
+     */
+    private void connect(int chosen, int excluded, boolean replaySafe) {
+        int index = chosen >= 0 ? chosen : cluster.pick(excluded);
         if (index < 0 && excluded >= 0) {
             index = cluster.pick(-1);
         }
@@ -199,6 +234,7 @@ final class Exchange implements UpstreamSocket.Owner {
             upstream.startExchange();
             phase = Phase.FORWARDING;
             flushToUpstream();
+            watchRequestBody();
             return;
         }
         ClusterConfig config = cluster.config();
@@ -239,6 +275,11 @@ final class Exchange implements UpstreamSocket.Owner {
             long remaining = requestBody.dataRemaining();
             if (remaining > 0) {
                 int n = (int) Math.min(remaining, in.readableBytes());
+                requestBodyData += n;
+                if (maxRequestBody > 0 && requestBodyData > maxRequestBody) {
+                    requestTooLarge();
+                    return;
+                }
                 toUpstream.add(in.readRetainedSlice(n));
                 requestBody.dataConsumed(n);
                 bytesFromClient += n;
@@ -283,9 +324,40 @@ final class Exchange implements UpstreamSocket.Owner {
         }
     }
 
+    /** A chunked request body grew past max-request-body. */
+    private void requestTooLarge() {
+        log.debug("client {}: request body over max-request-body {}", client.clientAddress(), maxRequestBody);
+        if (relayStarted()) {
+            termination = "request-too-large";
+            finishAbort();
+        } else {
+            releaseQueues();
+            fail(413, "request body over max-request-body " + maxRequestBody, "request-too-large");
+        }
+    }
+
+    /** The exchange still needs request body bytes from the client. */
+    boolean waitsForRequestBody() {
+        return !requestComplete && phase != Phase.DONE && phase != Phase.TUNNEL;
+    }
+
+    /** The client sent no body bytes for {@code idle}: 408 if nothing was relayed yet, else a cut. */
+    void requestBodyTimedOut(Duration idle) {
+        log.info("{} {}: client {} sent no request body bytes for {}", request.method(), route.name(),
+                client.clientAddress(), idle);
+        termination = "client-timeout";
+        if (relayStarted()) {
+            finishAbort();
+        } else {
+            dropHeldHead();
+            releaseQueues();
+            fail(408, "request body timeout", "client-timeout");
+        }
+    }
+
     private void requestBroken(HttpError error) {
         log.debug("client {}: request body: {}", client.clientAddress(), error.reason());
-        if (responseStarted) {
+        if (relayStarted()) {
             termination = "client-protocol-error";
             finishAbort();
         } else {
@@ -326,6 +398,7 @@ final class Exchange implements UpstreamSocket.Owner {
                     client.pauseReading();
                     return;
                 }
+                upstreamBytesWritten += written;
                 consume(written);
             }
         } catch (NativeException e) {
@@ -366,6 +439,19 @@ final class Exchange implements UpstreamSocket.Owner {
         recordConnectionOutcome();
         if (requestSent && !responseStarted) {
             schedule(cluster.config().timeouts().responseHead().toNanos());
+        } else {
+            watchRequestBody();
+        }
+    }
+
+    /**
+     * While the request body is still on its way to an established connection, the timer
+     * checks every idle timeout that the upstream keeps taking it.
+     */
+    private void watchRequestBody() {
+        if (!requestSent && phase == Phase.FORWARDING && upstream != null && upstream.established()) {
+            upstreamBytesChecked = upstreamBytesWritten;
+            schedule(cluster.config().timeouts().idle().toNanos());
         }
     }
 
@@ -414,6 +500,7 @@ final class Exchange implements UpstreamSocket.Owner {
         } catch (NativeException e) {
             upstreamIoFailed(e);
         }
+        writeHeldHead();
         ctx.flush();
     }
 
@@ -572,8 +659,12 @@ final class Exchange implements UpstreamSocket.Owner {
         closeClient = closeClient || RelayFraming.closesClient(response, request);
         resp.skipBytes(length);
         responseParser.reset();
-        writeToClient(out);
         headDone = true;
+        if (framing == RelayFraming.NONE) {
+            writeToClient(out);
+        } else {
+            heldHead = out;
+        }
         cancelTimer();
         schedule(cluster.config().timeouts().idle().toNanos());
         if (response.isSwitchingProtocols()) {
@@ -585,16 +676,54 @@ final class Exchange implements UpstreamSocket.Owner {
     }
 
     private void writeToClient(ByteBuf buf) {
-        bytesToClient += buf.readableBytes();
-        ctx.write(buf, ctx.voidPromise());
-        if (!ctx.channel().isWritable()) {
-            clientWritable = false;
+        writeHeldHead();
+        send(buf);
+    }
+
+    private void writeHeldHead() {
+        if (heldHead != null) {
+            ByteBuf head = heldHead;
+            heldHead = null;
+            send(head);
         }
     }
 
+    /** Whether any of the upstream's response went to the client (not just parsed). */
+    private boolean relayStarted() {
+        return headDone && heldHead == null;
+    }
+
+    private void dropHeldHead() {
+        if (heldHead != null) {
+            heldHead.release();
+            heldHead = null;
+        }
+    }
+
+    private void send(ByteBuf buf) {
+        bytesToClient += buf.readableBytes();
+        ctx.write(buf, ctx.voidPromise());
+        if (clientWritable && !ctx.channel().isWritable()) {
+            clientBlocked();
+        }
+    }
+
+    private void clientBlocked() {
+        clientWritable = false;
+        clientBlockedSince = System.nanoTime();
+    }
+
     void clientWritabilityChanged(boolean writable) {
-        clientWritable = writable;
-        if (writable && readPending && upstream != null && upstream.isOpen()) {
+        if (!writable) {
+            if (clientWritable) {
+                clientBlocked();
+            }
+            return;
+        }
+        clientWritable = true;
+        // the upstream was not read while the client was blocked: its silence counts from now
+        lastUpstreamActivity = System.nanoTime();
+        if (readPending && upstream != null && upstream.isOpen()) {
             upstreamReadable(upstream);
         }
     }
@@ -625,6 +754,10 @@ final class Exchange implements UpstreamSocket.Owner {
         }
         if (headDone && responseBody.isComplete()) {
             responseComplete();
+            return;
+        }
+        if (!relayStarted()) {
+            upstreamBrokeBeforeBody("closed", "upstream-closed");
             return;
         }
         log.info("{} {}: upstream {} closed mid-response", request.method(), route.name(),
@@ -705,7 +838,7 @@ final class Exchange implements UpstreamSocket.Owner {
             }
             replay = null;
             upstreamNew = false;
-            connect(endpointIndex >= 0 ? endpointIndex : indexOf(endpoint), true);
+            connect(-1, endpointIndex >= 0 ? endpointIndex : indexOf(endpoint), true);
             return;
         }
         int code = cause.errno() == Errno.ETIMEDOUT ? 504 : 502;
@@ -730,6 +863,10 @@ final class Exchange implements UpstreamSocket.Owner {
             upstreamFailedBeforeResponse(cluster.endpoint(endpointIndex), cause);
             return;
         }
+        if (phase != Phase.TUNNEL && !relayStarted()) {
+            upstreamBrokeBeforeBody("failed (" + cause.getMessage() + ")", "upstream-reset");
+            return;
+        }
         log.info("{} {}: upstream {} failed mid-response: {}", request.method(), route.name(),
                 cluster.endpoint(endpointIndex), cause.getMessage());
         termination = phase == Phase.TUNNEL ? "-" : "upstream-reset";
@@ -747,13 +884,26 @@ final class Exchange implements UpstreamSocket.Owner {
             upstream.abort();
             upstreamDone(false);
         }
-        if (headDone) {
+        if (relayStarted()) {
             termination = "upstream-protocol-error";
             finishAbort();
         } else {
+            dropHeldHead();
             releaseQueues();
             fail(502, "invalid response: " + reason, "upstream-protocol-error");
         }
+    }
+
+    /**
+     * The upstream closed or reset its connection after a response head whose body had not
+     * started (the head is still held back): nothing reached the client, so it gets a 502.
+     */
+    private void upstreamBrokeBeforeBody(String what, String why) {
+        dropHeldHead();
+        upstream.abort();
+        upstreamDone(false);
+        releaseQueues();
+        fail(502, "upstream " + what + " before any of its response was relayed", why);
     }
 
     private void timedOut() {
@@ -765,6 +915,10 @@ final class Exchange implements UpstreamSocket.Owner {
         ClusterConfig config = cluster.config();
         if (responseStarted) {
             long idle = config.timeouts().idle().toNanos();
+            if (phase != Phase.TUNNEL && !clientWritable) {
+                clientSlow(now, idle);
+                return;
+            }
             long deadline = lastUpstreamActivity + idle;
             if (phase == Phase.TUNNEL || now - deadline < 0) {
                 schedule(phase == Phase.TUNNEL ? idle : deadline - now);
@@ -781,6 +935,20 @@ final class Exchange implements UpstreamSocket.Owner {
             return;
         }
         Endpoint endpoint = cluster.endpoint(endpointIndex);
+        if (upstream != null && upstream.established() && !requestSent) {
+            if (toUpstream.isEmpty() || upstreamBytesWritten != upstreamBytesChecked) {
+                // waiting for the client (its connection's timer watches that), or progress
+                watchRequestBody();
+                return;
+            }
+            log.info("{} {}: upstream {} took none of the request body for {}", request.method(), route.name(),
+                    endpoint, config.timeouts().idle());
+            upstream.abort();
+            upstreamDone(false);
+            releaseQueues();
+            fail(504, "upstream " + endpoint + " did not take the request", "upstream-timeout");
+            return;
+        }
         boolean connecting = upstream != null && !upstream.established() && !requestSent;
         String what = connecting ? "connect" : "response head";
         log.info("{} {}: upstream {} {} timeout ({})", request.method(), route.name(), endpoint, what,
@@ -801,6 +969,24 @@ final class Exchange implements UpstreamSocket.Owner {
         fail(504, "upstream " + endpoint + " " + what + " timeout", "upstream-timeout");
     }
 
+    /**
+     * The timer found the exchange waiting for the client to take bytes, not for the upstream:
+     * that is no upstream silence. A client that takes nothing for the listener's idle
+     * timeout is cut off.
+     */
+    private void clientSlow(long now, long upstreamIdle) {
+        Duration limit = client.listener().idleTimeout();
+        long deadline = clientBlockedSince + limit.toNanos();
+        if (now - deadline < 0) {
+            schedule(Math.min(upstreamIdle, deadline - now));
+            return;
+        }
+        log.info("{} {}: client {} took no response bytes for {}", request.method(), route.name(),
+                client.clientAddress(), limit);
+        termination = "client-timeout";
+        finishAbort();
+    }
+
     private void schedule(long delayNanos) {
         cancelTimer();
         timer = ctx.executor().schedule(this::timedOut, delayNanos, TimeUnit.NANOSECONDS);
@@ -813,9 +999,18 @@ final class Exchange implements UpstreamSocket.Owner {
         }
     }
 
-    /** The client went away: abandon the exchange; the upstream connection cannot be reused. */
+    /**
+     * The client went away: abandon the exchange; the upstream connection cannot be reused. A
+     * tunnel ends this way normally: its upstream gets a FIN, not a reset.
+     */
     void clientClosed() {
         if (phase == Phase.DONE) {
+            return;
+        }
+        if (phase == Phase.TUNNEL) {
+            upstream.close();
+            upstreamDone(false);
+            end();
             return;
         }
         termination = "client-closed";
@@ -854,8 +1049,9 @@ final class Exchange implements UpstreamSocket.Owner {
 
     /** Ends the exchange after a complete response; the client connection may go on. */
     private void complete() {
+        writeHeldHead();
         end();
-        client.exchangeEnded(!closeClient && request.keepAlive());
+        client.exchangeEnded(!closeClient && request.keepAlive(), !requestComplete);
     }
 
     /** Ends after the response was cut off: the client must see the connection close. */
@@ -866,7 +1062,7 @@ final class Exchange implements UpstreamSocket.Owner {
         }
         ctx.flush();
         end();
-        client.abort();
+        client.abort(!requestComplete);
     }
 
     /** A tunnel ended: flush what the client still has to get, then close. */
@@ -877,7 +1073,7 @@ final class Exchange implements UpstreamSocket.Owner {
         }
         closeClient = true;
         end();
-        client.exchangeEnded(false);
+        client.exchangeEnded(false, false);
     }
 
     private void end() {
@@ -886,6 +1082,14 @@ final class Exchange implements UpstreamSocket.Owner {
         }
         phase = Phase.DONE;
         cancelTimer();
+        dropHeldHead();
+        if (upstream != null) {
+            // Still held here only when the exchange ended on the client's side (its request
+            // body broke, grew too large or stopped coming): the upstream has part of a request
+            // and must never complete it.
+            upstream.abort();
+            upstreamDone(false);
+        }
         releaseQueues();
         releaseReplay();
         if (resp != null) {

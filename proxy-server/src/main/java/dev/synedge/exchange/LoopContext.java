@@ -7,9 +7,13 @@ import dev.synedge.net.IoVector;
 import dev.synedge.server.ProxyRuntime;
 import dev.synedge.upstream.EndpointStates;
 import dev.synedge.upstream.LocalCluster;
+import io.netty.channel.Channel;
 import io.netty.channel.IoEventLoop;
 import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 
@@ -31,6 +35,8 @@ public final class LoopContext {
     private final ExchangeCounters counters = new ExchangeCounters();
     private ProxyRuntime runtime;
     private Map<String, LocalCluster> clusters = Map.of();
+    /** Open client connections of this loop, so that shutdown can close them itself. */
+    private final Set<Channel> clients = new HashSet<>();
 
     public LoopContext(IoEventLoop loop, Supplier<ProxyRuntime> runtimes, EndpointStates endpointStates,
                        AccessLog accessLog, Consumer<AccessRecord> observer) {
@@ -53,7 +59,7 @@ public final class LoopContext {
             for (ClusterConfig cluster : current.config().clusters().values()) {
                 next.put(cluster.name(), new LocalCluster(cluster, loop));
             }
-            clusters.values().forEach(LocalCluster::closeIdle);
+            clusters.values().forEach(LocalCluster::retire);
             clusters = next;
             runtime = current;
         }
@@ -85,7 +91,29 @@ public final class LoopContext {
         }
     }
 
-    /** Closes idle upstream connections (shutdown). Runs on the loop. */
+    void clientOpened(Channel channel) {
+        clients.add(channel);
+    }
+
+    void clientClosed(Channel channel) {
+        clients.remove(channel);
+    }
+
+    /**
+     * Closes every client connection (aborting its exchange and that exchange's upstream
+     * connection) and every idle upstream connection. Runs on the loop, at shutdown: the loop's
+     * own shutdown cannot be relied on for this, since with no quiet period Netty may stop the
+     * loop without closing its channels, which then never see channelInactive and keep their
+     * buffers. The closed channels' channelInactive runs in tasks queued behind this one.
+     */
+    public void closeAll() {
+        for (Channel channel : List.copyOf(clients)) {
+            channel.close();
+        }
+        closeIdle();
+    }
+
+    /** Closes idle upstream connections. Runs on the loop. */
     public void closeIdle() {
         clusters.values().forEach(LocalCluster::closeIdle);
     }

@@ -1,6 +1,7 @@
 package dev.synedge.listener;
 
 import dev.synedge.config.ListenerConfig;
+import dev.synedge.net.Errno;
 import dev.synedge.net.FastOpen;
 import dev.synedge.net.LinuxSocket;
 import dev.synedge.net.NativeException;
@@ -36,6 +37,9 @@ public final class ListenerBinder {
             throws IOException, InterruptedException {
         List<Channel> channels = new ArrayList<>();
         InetSocketAddress address = config.address();
+        if (config.reusePort() && address.getPort() != 0) {
+            refuseIfListenedOn(config, address);
+        }
         try {
             List<EventLoop> accepting = config.reusePort() ? loops : loops.subList(0, 1);
             for (EventLoop loop : accepting) {
@@ -51,6 +55,24 @@ public final class ListenerBinder {
             throw e;
         }
         return new BoundListener(config, address, channels);
+    }
+
+    /**
+     * SO_REUSEPORT lets any process of the same user bind a port another one already listens
+     * on, and the kernel then splits new connections between them: a second synedge (or
+     * anything else) on the port would start without a word. A plain bind (SO_REUSEADDR only,
+     * so that connections in TIME_WAIT do not count) fails when anything listens there; the
+     * probe is closed at once.
+     */
+    private static void refuseIfListenedOn(ListenerConfig config, InetSocketAddress address) throws IOException {
+        try (LinuxSocket probe = LinuxSocket.openFor(address, LinuxSocket.Protocol.TCP)) {
+            SocketOptions.setReuseAddress(probe.fd(), true);
+            probe.bind(address);
+        } catch (NativeException e) {
+            String why = e.errno() == Errno.EADDRINUSE ? "address already in use (another process listens there)"
+                    : e.getMessage();
+            throw new IOException("listener " + config.name() + ": bind " + address + ": " + why, e);
+        }
     }
 
     private static ServerBootstrap bootstrap(ListenerConfig config, EventLoop loop, ChannelHandler child) {

@@ -158,14 +158,22 @@ public final class ProxyServer implements AutoCloseable {
         return total;
     }
 
-    /** Stops accepting, closes idle upstream connections, and stops the loops. */
+    /**
+     * Stops accepting, closes every client connection (exchanges in flight are cut off) and
+     * every upstream connection, waits until the closed connections have released what they
+     * held, and stops the loops.
+     */
     @Override
     public void close() {
         for (BoundListener listener : listeners) {
             listener.channels().forEach(ch -> ch.close().syncUninterruptibly());
         }
         for (LoopContext context : loops.values()) {
-            context.loop().execute(context::closeIdle);
+            context.loop().submit(context::closeAll).syncUninterruptibly();
+        }
+        for (LoopContext context : loops.values()) {
+            // after the channelInactive tasks the closes queued on this loop
+            context.loop().submit(() -> { }).syncUninterruptibly();
         }
         group.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
     }

@@ -3,6 +3,7 @@ package dev.synedge.upstream;
 import dev.synedge.config.ClusterConfig;
 import dev.synedge.config.EndpointConfig;
 import io.netty.channel.EventLoop;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 
 /**
@@ -15,6 +16,8 @@ public final class LocalCluster {
     private final ClusterConfig config;
     private final Endpoint[] endpoints;
     private final UpstreamPool[] pools;
+    /** Each endpoint's host:port as configured, the Host sent for requests that name none. */
+    private final byte[][] authorities;
     private final int[] outstanding;
     private final Balancer balancer;
 
@@ -23,10 +26,12 @@ public final class LocalCluster {
         List<EndpointConfig> configured = config.endpoints();
         this.endpoints = new Endpoint[configured.size()];
         this.pools = new UpstreamPool[configured.size()];
+        this.authorities = new byte[configured.size()][];
         for (int i = 0; i < endpoints.length; i++) {
             EndpointConfig e = configured.get(i);
             endpoints[i] = new Endpoint(config.name(), e.address(), e.weight(), Endpoint.nameOf(e.address()));
             pools[i] = new UpstreamPool(loop, config.pool(), config.maxConnectionsPerEndpoint());
+            authorities[i] = e.name().getBytes(StandardCharsets.US_ASCII);
         }
         this.outstanding = new int[endpoints.length];
         this.balancer = Balancer.of(config.loadBalancing(), endpoints.length);
@@ -46,6 +51,11 @@ public final class LocalCluster {
 
     public Endpoint endpoint(int index) {
         return endpoints[index];
+    }
+
+    /** The endpoint's {@code host:port} as configured (not resolved), in ASCII; do not modify. */
+    public byte[] authority(int index) {
+        return authorities[index];
     }
 
     public UpstreamPool pool(int index) {
@@ -78,6 +88,13 @@ public final class LocalCluster {
     public void closeIdle() {
         for (UpstreamPool pool : pools) {
             pool.closeIdle();
+        }
+    }
+
+    /** This cluster's configuration was replaced: see {@link UpstreamPool#retire}. */
+    public void retire() {
+        for (UpstreamPool pool : pools) {
+            pool.retire();
         }
     }
 }

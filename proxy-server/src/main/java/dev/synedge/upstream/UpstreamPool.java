@@ -25,6 +25,8 @@ public final class UpstreamPool implements UpstreamSocket.Owner {
     private final ArrayDeque<Idle> idle = new ArrayDeque<>();
     private int open;
     private ScheduledFuture<?> sweep;
+    /** The configuration this pool belongs to was replaced: connections coming back are closed. */
+    private boolean retired;
 
     private record Idle(UpstreamSocket socket, long sinceNanos) {}
 
@@ -69,7 +71,7 @@ public final class UpstreamPool implements UpstreamSocket.Owner {
      */
     public void release(UpstreamSocket socket) {
         boolean spent = config.maxRequests() > 0 && socket.exchanges() >= config.maxRequests();
-        if (!socket.isOpen() || spent || idle.size() >= config.maxIdle()) {
+        if (retired || !socket.isOpen() || spent || idle.size() >= config.maxIdle()) {
             socket.close();
             open--;
             return;
@@ -100,7 +102,16 @@ public final class UpstreamPool implements UpstreamSocket.Owner {
         }
     }
 
-    /** Closes every idle connection (shutdown, configuration swap). */
+    /**
+     * The configuration was replaced: closes the idle connections now and each busy one when
+     * its exchange gives it back, instead of keeping it in a pool nobody takes from.
+     */
+    public void retire() {
+        retired = true;
+        closeIdle();
+    }
+
+    /** Closes every idle connection (shutdown). */
     public void closeIdle() {
         for (Idle entry : idle) {
             entry.socket.close();

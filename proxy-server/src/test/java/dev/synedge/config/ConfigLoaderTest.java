@@ -46,6 +46,7 @@ class ConfigLoaderTest {
                 max-header-count = 50
                 max-chunk-line = 1k
                 max-trailer-bytes = 0
+                max-request-body = 1g
                 via = "edge-1"
                 via-on-responses = true
               }
@@ -93,7 +94,7 @@ class ConfigLoaderTest {
     void fullExampleLoadsIntoTheExpectedRecords() throws Exception {
         ProxyConfig config = ConfigLoader.load(FULL, "full.conf");
 
-        HttpConfig http = new HttpConfig(new HttpLimits(4096, 16384, 50, 1024, 0), "edge-1", true);
+        HttpConfig http = new HttpConfig(new HttpLimits(4096, 16384, 50, 1024, 0), 1L << 30, "edge-1", true);
         List<ListenerConfig> listeners = List.of(
                 new ListenerConfig("public", new InetSocketAddress(InetAddress.getByName("127.0.0.1"), 8443),
                         1024, 512, false, true, Duration.ofSeconds(30), Duration.ofSeconds(5)),
@@ -148,7 +149,7 @@ class ConfigLoaderTest {
         assertThat(config.listeners()).containsExactly(new ListenerConfig("main",
                 new InetSocketAddress(InetAddress.getByName("0.0.0.0"), 8080), 0, 4096, true, false,
                 Duration.ofSeconds(60), Duration.ofSeconds(10)));
-        assertThat(config.http()).isEqualTo(new HttpConfig(HttpLimits.DEFAULTS, "synedge", false));
+        assertThat(config.http()).isEqualTo(new HttpConfig(HttpLimits.DEFAULTS, 0, "synedge", false));
         assertThat(config.routes()).isEmpty();
         assertThat(config.clusters()).isEmpty();
         assertThat(config.endpointState()).isEqualTo(new EndpointStateConfig(10_000, Duration.ofHours(1)));
@@ -205,6 +206,10 @@ class ConfigLoaderTest {
                 Arguments.of("http.via = \"two words\"", "two words", "synedge.http.via", "not a valid Via pseudonym"),
                 Arguments.of("http.max-header-count = 0", "max-header-count", "synedge.http.max-header-count",
                         "between 1 and"),
+                Arguments.of("http.max-request-body = -1", "max-request-body", "synedge.http.max-request-body",
+                        "expected a size in bytes"),
+                Arguments.of("http.max-request-body = huge", "huge", "synedge.http.max-request-body",
+                        "expected a size in bytes"),
                 Arguments.of("clusters.c { endpoints = [ \"127.0.0.1:1\" ], load-balancing = random }", "random",
                         "synedge.clusters.c.load-balancing", "allowed: round-robin, least-outstanding"),
                 Arguments.of("clusters.c { endpoints = [ \"127.0.0.1:1\" ], response-body = sendfile }", "sendfile",

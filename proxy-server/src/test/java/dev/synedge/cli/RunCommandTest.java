@@ -1,0 +1,214 @@
+package dev.synedge.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.synedge.testing.RawClient;
+import dev.synedge.testing.RecordingUpstream;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/**
+ * {@code synedge run}: a bad file is refused with exit 2 and file:line: key: message, a port in
+ * use stops the start with a clear message and nothing left running, and a reload (SIGHUP) with
+ * a bad file keeps the running configuration.
+ */
+class RunCommandTest {
+
+    @TempDir
+    Path dir;
+
+    private record Run(int exit, String out, String err) {}
+
+    private static Run run(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        CommandLine cli = new CommandLine(new SynedgeCommand());
+        cli.setOut(new PrintWriter(out, true));
+        cli.setErr(new PrintWriter(err, true));
+        int exit = cli.execute(args);
+        return new Run(exit, out.toString(), err.toString());
+    }
+
+    @Test
+    void aBadFileExits2NamingFileLineAndKey() throws Exception {
+        Path file = dir.resolve("bad.conf");
+        Files.writeString(file, """
+                synedge {
+                  listeners = [ { name = main, address = "127.0.0.1", port = 0 } ]
+                  routes = [ { name = all, cluster = nowhere } ]
+                  clusters.up.endpoints = [ "127.0.0.1:1" ]
+                  http.max-header-bytes = lots
+                }
+                """);
+        Run run = run("run", file.toString());
+        assertThat(run.exit()).isEqualTo(2);
+        assertThat(run.err()).contains(file + ":3: synedge.routes[0].cluster: ")
+                .contains(file + ":5: synedge.http.max-header-bytes: ");
+        assertThat(eventLoopThreads()).isZero();
+    }
+
+    @Test
+    void aMissingFileExits2() {
+        Run run = run("run", dir.resolve("absent.conf").toString());
+        assertThat(run.exit()).isEqualTo(2);
+        assertThat(run.err()).contains("absent.conf does not exist");
+    }
+
+    @Test
+    void aPortInUseStopsTheStartWithAClearMessageAndNothingRunning() throws Exception {
+        try (ServerSocket taken = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+            Path file = dir.resolve("busy.conf");
+            Files.writeString(file, """
+                    synedge.listeners = [ { name = public, address = "127.0.0.1", port = %d } ]
+                    synedge.routes = [ { name = all, cluster = up } ]
+                    synedge.clusters.up.endpoints = [ "127.0.0.1:1" ]
+                    """.formatted(taken.getLocalPort()));
+            int before = eventLoopThreads();
+            Run run = run("run", file.toString());
+            assertThat(run.exit()).isEqualTo(1);
+            assertThat(run.err()).contains("listener public").contains("127.0.0.1:" + taken.getLocalPort())
+                    .containsIgnoringCase("address already in use");
+            assertThat(eventLoopThreads()).isEqualTo(before);
+        }
+    }
+
+    /** Threads of event loop groups still alive, after giving stopped ones a moment to end. */
+    private static int eventLoopThreads() throws InterruptedException {
+        int count = 0;
+        for (int i = 0; i < 50; i++) {
+            count = (int) Thread.getAllStackTraces().keySet().stream()
+                    .filter(t -> t.getName().startsWith("multiThreadIoEventLoopGroup")).count();
+            if (count == 0) {
+                return 0;
+            }
+            Thread.sleep(20);
+        }
+        return count;
+    }
+
+    /** synedge run as its own process, its output lines collected as they come. */
+    private static final class Process implements AutoCloseable {
+        final java.lang.Process process;
+        final LinkedBlockingQueue<String> lines = new LinkedBlockingQueue<>();
+        final List<String> all = new ArrayList<>();
+
+        Process(Path config) throws IOException {
+            String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+            process = new ProcessBuilder(java, "--enable-native-access=ALL-UNNAMED",
+                    "-cp", System.getProperty("java.class.path"), SynedgeCommand.class.getName(), "run", config.toString())
+                    .redirectErrorStream(true).start();
+            Thread.ofPlatform().daemon().start(() -> {
+                try (BufferedReader r = new BufferedReader(new InputStreamReader(process.getInputStream(),
+                        StandardCharsets.UTF_8))) {
+                    for (String line = r.readLine(); line != null; line = r.readLine()) {
+                        synchronized (all) {
+                            all.add(line);
+                        }
+                        lines.add(line);
+                    }
+                } catch (IOException ignored) {
+                    // the process ended
+                }
+            });
+        }
+
+        /** The next line matching {@code regex}, waiting up to 15 s. */
+        Matcher await(String regex) throws InterruptedException {
+            Pattern pattern = Pattern.compile(regex);
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
+            while (System.nanoTime() - deadline < 0) {
+                String line = lines.poll(100, TimeUnit.MILLISECONDS);
+                if (line != null) {
+                    Matcher m = pattern.matcher(line);
+                    if (m.find()) {
+                        return m;
+                    }
+                }
+            }
+            synchronized (all) {
+                throw new AssertionError("no line matching " + regex + " in:\n" + String.join("\n", all));
+            }
+        }
+
+        List<String> all() {
+            synchronized (all) {
+                return List.copyOf(all);
+            }
+        }
+
+        void signal(String name) throws Exception {
+            new ProcessBuilder("kill", "-" + name, String.valueOf(process.pid())).inheritIO().start().waitFor();
+        }
+
+        @Override
+        public void close() throws Exception {
+            process.destroy();
+            if (!process.waitFor(10, TimeUnit.SECONDS)) {
+                process.destroyForcibly();
+                throw new AssertionError("synedge did not stop on SIGTERM");
+            }
+        }
+    }
+
+    private static String config(int upstreamPort, String responseHeader) {
+        return """
+                synedge.event-loops = 1
+                synedge.access-log.enabled = false
+                synedge.listeners = [ { name = main, address = "127.0.0.1", port = 0 } ]
+                synedge.routes = [ { name = all, cluster = up, response-headers.add { X-Config = %s } } ]
+                synedge.clusters.up.endpoints = [ "127.0.0.1:%d" ]
+                """.formatted(responseHeader, upstreamPort);
+    }
+
+    private static String configHeader(InetSocketAddress proxy) throws IOException {
+        try (RawClient client = RawClient.connect(proxy)) {
+            client.send("GET / HTTP/1.1\r\nHost: a.example\r\n\r\n");
+            RawClient.Response response = client.read();
+            assertThat(response.status()).isEqualTo(200);
+            return response.header("X-Config");
+        }
+    }
+
+    @Test
+    void sighupReloadsAGoodFileAndKeepsServingTheOldConfigurationOnABadOne() throws Exception {
+        Path file = dir.resolve("synedge.conf");
+        try (RecordingUpstream upstream = RecordingUpstream.start(RecordingUpstream.OK)) {
+            Files.writeString(file, config(upstream.port(), "one"));
+            try (Process synedge = new Process(file)) {
+                Matcher listening = synedge.await("synedge: listener main on /127\\.0\\.0\\.1:(\\d+)");
+                InetSocketAddress proxy = new InetSocketAddress("127.0.0.1", Integer.parseInt(listening.group(1)));
+                assertThat(configHeader(proxy)).isEqualTo("one");
+
+                Files.writeString(file, config(upstream.port(), "two").replace("cluster = up", "cluster = gone"));
+                synedge.signal("HUP");
+                synedge.await("ERROR .* reload: .*" + Pattern.quote(file + " was not loaded"));
+                assertThat(synedge.await("the running configuration stays").group(0)).isNotEmpty();
+                assertThat(synedge.all()).anyMatch(line -> line.contains(file + ":4: synedge.routes[0].cluster: "));
+                assertThat(configHeader(proxy)).isEqualTo("one");
+
+                Files.writeString(file, config(upstream.port(), "three"));
+                synedge.signal("HUP");
+                synedge.await("reload: .* loaded");
+                assertThat(configHeader(proxy)).isEqualTo("three");
+            }
+        }
+    }
+}
