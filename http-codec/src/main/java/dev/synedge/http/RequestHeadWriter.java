@@ -268,6 +268,7 @@ public final class RequestHeadWriter {
         Bytes.write(out, in, ps, pe - ps);
     }
 
+    /** The path starts with {@code prefix} on a segment boundary (/a takes /a, /a/x, /a?q, not /ab). */
     private static boolean startsWith(ByteBuf in, int from, int to, byte[] prefix) {
         if (to - from < prefix.length) {
             return false;
@@ -277,7 +278,12 @@ public final class RequestHeadWriter {
                 return false;
             }
         }
-        return true;
+        int next = from + prefix.length;
+        if (prefix.length == 0 || prefix[prefix.length - 1] == '/' || next == to) {
+            return true;
+        }
+        byte after = in.getByte(next);
+        return after == '/' || after == '?';
     }
 
     private static void writeForwardedElement(RequestHead head, ClientHop client, ByteBuf out) {

@@ -25,8 +25,9 @@ class RequestPathTest {
     private static final ClientHop CLIENT = RequestHeadWriterTest.hop("192.0.2.1", false, false);
     private static final RequestHeadWriter PLAIN = new RequestHeadWriter("s", ForwardedMode.OFF, ForwardedMode.OFF,
             HeaderEdits.NONE);
+    /** What a route with path-prefix /a/ and rewrite-prefix /v1/ gives the writer (Route.rewriteFrom drops the slash). */
     private static final RequestHeadWriter PREFIX = new RequestHeadWriter("s", ForwardedMode.OFF, ForwardedMode.OFF,
-            HeaderEdits.NONE, Wire.bytes("/a/"), Wire.bytes("/v1/"));
+            HeaderEdits.NONE, Wire.bytes("/a"), Wire.bytes("/v1/"));
 
     static Stream<Arguments> refused() {
         return Stream.of(
@@ -88,7 +89,7 @@ class RequestPathTest {
 
     static Stream<Arguments> accepted() {
         // target, path and query as parsed, target forwarded by a writer without and with a
-        // prefix rewrite of /a/ to /v1/
+        // prefix rewrite of /a to /v1/ (on a segment boundary)
         return Stream.of(
                 arguments("/", "/", "", "/", "/"),
                 arguments("//", "//", "", "//", "//"),
@@ -112,7 +113,7 @@ class RequestPathTest {
                 arguments("/a/x%5Cy", "/a/x%5Cy", "", "/a/x%5Cy", "/v1/x%5Cy"),
                 // queries are not looked into
                 arguments("/a/b?x=../..&y=./z", "/a/b", "?x=../..&y=./z", "/a/b?x=../..&y=./z", "/v1/b?x=../..&y=./z"),
-                arguments("/a?/../", "/a", "?/../", "/a?/../", "/a?/../"),
+                arguments("/a?/../", "/a", "?/../", "/a?/../", "/v1/?/../"),
                 arguments("/?..", "/", "?..", "/?..", "/?.."),
                 arguments("/a/b?%2e%2e", "/a/b", "?%2e%2e", "/a/b?%2e%2e", "/v1/b?%2e%2e"),
                 arguments("/a/b?c\\..\\d", "/a/b", "?c\\..\\d", "/a/b?c\\..\\d", "/v1/b?c\\..\\d"),
