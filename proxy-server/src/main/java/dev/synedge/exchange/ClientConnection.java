@@ -24,7 +24,6 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.socket.DuplexChannel;
 import io.netty.channel.unix.UnixChannel;
 import io.netty.util.concurrent.Future;
-import io.netty.util.concurrent.ScheduledFuture;
 import java.net.InetSocketAddress;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -67,7 +66,7 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
     private long headStartNanos;
     private long headStartMillis;
     private long lastActivityNanos;
-    private ScheduledFuture<?> timer;
+    private Deadline timer;
     private boolean closing;
     private boolean readPaused;
     /** {@link #processRequests} is running (further down the stack). */
@@ -92,6 +91,7 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
             log.debug("TCP_INFO of client {}: {}", remote, e.getMessage());
         }
         lastActivityNanos = System.nanoTime();
+        timer = loop.deadlines().create(this::timerFired);
         scheduleTimer(listener.idleTimeout().toNanos());
         ctx.fireChannelActive();
     }
@@ -138,7 +138,7 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
             exchange = null;
         }
         if (timer != null) {
-            timer.cancel(false);
+            timer.clear();
         }
         if (in != null) {
             in.release();
@@ -317,9 +317,6 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
     }
 
     private void restartTimer(long delayNanos) {
-        if (timer != null) {
-            timer.cancel(false);
-        }
         scheduleTimer(delayNanos);
     }
 
@@ -376,7 +373,7 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
     }
 
     private void scheduleTimer(long delayNanos) {
-        timer = ctx.executor().schedule(this::timerFired, Math.max(delayNanos, 1_000_000), TimeUnit.NANOSECONDS);
+        timer.set(delayNanos);
     }
 
     /**
@@ -385,7 +382,6 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
      * Otherwise it is set again for the nearest deadline.
      */
     private void timerFired() {
-        timer = null;
         if (closing) {
             ctx.close();
             return;

@@ -30,12 +30,10 @@ import dev.synedge.upstream.UpstreamPool;
 import dev.synedge.upstream.UpstreamSocket;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.util.concurrent.ScheduledFuture;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -121,7 +119,7 @@ final class Exchange implements UpstreamSocket.Owner {
     private long requestSentNanos;
     private long firstByteMicros = -1;
     private long lastUpstreamActivity;
-    private ScheduledFuture<?> timer;
+    private final Deadline timer;
     private String termination = "-";
     private boolean outcomeRecorded;
     /** Request bytes the access log reports, copied before the client input moves on. */
@@ -144,6 +142,7 @@ final class Exchange implements UpstreamSocket.Owner {
         this.responseBody = responseBody;
         this.startNanos = startNanos;
         this.startMillis = startMillis;
+        this.timer = loop.deadlines().create(this::timedOut);
         this.maxRequestBody = runtime.config().http().maxRequestBody();
     }
 
@@ -151,9 +150,11 @@ final class Exchange implements UpstreamSocket.Owner {
 
     void start() {
         ByteBuf in = client.input();
-        target = copy(in, request.targetStart(), request.targetEnd());
-        referer = field("referer");
-        userAgent = field("user-agent");
+        if (loop.recordsWanted()) {
+            target = copy(in, request.targetStart(), request.targetEnd());
+            referer = field("referer");
+            userAgent = field("user-agent");
+        }
         bytesFromClient = request.length();
         if (route == null) {
             in.skipBytes(request.length());
@@ -907,7 +908,6 @@ final class Exchange implements UpstreamSocket.Owner {
     }
 
     private void timedOut() {
-        timer = null;
         if (phase == Phase.DONE) {
             return;
         }
@@ -988,15 +988,11 @@ final class Exchange implements UpstreamSocket.Owner {
     }
 
     private void schedule(long delayNanos) {
-        cancelTimer();
-        timer = ctx.executor().schedule(this::timedOut, delayNanos, TimeUnit.NANOSECONDS);
+        timer.set(delayNanos);
     }
 
     private void cancelTimer() {
-        if (timer != null) {
-            timer.cancel(false);
-            timer = null;
-        }
+        timer.clear();
     }
 
     /**
@@ -1096,7 +1092,11 @@ final class Exchange implements UpstreamSocket.Owner {
             resp.release();
             resp = null;
         }
-        loop.exchangeEnded(record());
+        if (loop.recordsWanted()) {
+            loop.exchangeEnded(record());
+        } else {
+            loop.counters().add(status, client.clientSynData(), upstreamConnection(), upstreamSynData(), retries);
+        }
     }
 
     private void releaseQueues() {
@@ -1113,13 +1113,21 @@ final class Exchange implements UpstreamSocket.Owner {
         }
     }
 
+    private UpstreamConnection upstreamConnection() {
+        return endpointIndex < 0 || cluster == null ? UpstreamConnection.NONE
+                : upstreamNew ? UpstreamConnection.NEW : UpstreamConnection.REUSED;
+    }
+
+    private SynData upstreamSynData() {
+        return !upstreamNew || fastOpen == FastOpenOutcome.UNKNOWN ? SynData.UNKNOWN
+                : fastOpen.synData() ? SynData.YES : SynData.NO;
+    }
+
+    /** The access log's view of this exchange; built only when a log or observer wants it. */
     private AccessRecord record() {
         Endpoint endpoint = endpointIndex >= 0 && cluster != null ? cluster.endpoint(endpointIndex) : null;
-        UpstreamConnection connection = endpoint == null ? UpstreamConnection.NONE
-                : upstreamNew ? UpstreamConnection.NEW : UpstreamConnection.REUSED;
-        SynData upstreamSyn = !upstreamNew ? SynData.UNKNOWN
-                : fastOpen == FastOpenOutcome.UNKNOWN ? SynData.UNKNOWN
-                : fastOpen.synData() ? SynData.YES : SynData.NO;
+        UpstreamConnection connection = upstreamConnection();
+        SynData upstreamSyn = upstreamSynData();
         return new AccessRecord(startMillis, client.clientAddress(), client.clientPort(), client.listener().name(),
                 request.method().name(), target, request.version() == HttpVersion.HTTP_1_0 ? "HTTP/1.0" : "HTTP/1.1",
                 status, bytesFromClient, bytesToClient, referer, userAgent, (System.nanoTime() - startNanos) / 1000,

@@ -19,20 +19,25 @@ public final class ExchangeCounters {
     private final long[] byStatusClass = new long[6];
 
     void add(AccessRecord record) {
+        add(record.status(), record.clientSynData(), record.upstreamConnection(), record.upstreamSynData(),
+                record.retries());
+    }
+
+    void add(int status, SynData clientSyn, UpstreamConnection connection, SynData upstreamSyn, int retried) {
         exchanges++;
-        if (record.clientSynData() == SynData.YES) {
+        if (clientSyn == SynData.YES) {
             clientSynData++;
         }
-        if (record.upstreamConnection() == UpstreamConnection.NEW) {
+        if (connection == UpstreamConnection.NEW) {
             upstreamNew++;
-        } else if (record.upstreamConnection() == UpstreamConnection.REUSED) {
+        } else if (connection == UpstreamConnection.REUSED) {
             upstreamReused++;
         }
-        if (record.upstreamSynData() == SynData.YES) {
+        if (upstreamSyn == SynData.YES) {
             upstreamSynData++;
         }
-        retries += record.retries();
-        byStatusClass[Math.min(5, Math.max(0, record.status() / 100))]++;
+        retries += retried;
+        byStatusClass[Math.min(5, Math.max(0, status / 100))]++;
     }
 
     public Snapshot snapshot() {

@@ -33,6 +33,7 @@ public final class LoopContext {
     private final Consumer<AccessRecord> observer;
     private final IoVector iov = new IoVector(64);
     private final ExchangeCounters counters = new ExchangeCounters();
+    private final Deadlines deadlines;
     private ProxyRuntime runtime;
     private Map<String, LocalCluster> clusters = Map.of();
     /** Open client connections of this loop, so that shutdown can close them itself. */
@@ -45,6 +46,7 @@ public final class LoopContext {
         this.endpointStates = endpointStates;
         this.accessLog = accessLog;
         this.observer = observer;
+        this.deadlines = new Deadlines(loop);
     }
 
     public IoEventLoop loop() {
@@ -74,12 +76,21 @@ public final class LoopContext {
         return endpointStates;
     }
 
+    Deadlines deadlines() {
+        return deadlines;
+    }
+
     IoVector iov() {
         return iov;
     }
 
     public ExchangeCounters counters() {
         return counters;
+    }
+
+    /** Whether ended exchanges are logged or observed, so that exchanges build their records. */
+    boolean recordsWanted() {
+        return accessLog.enabled() || observer != null;
     }
 
     /** Counts and logs an ended exchange, and shows it to the observer (demo, tests). */
