@@ -32,6 +32,8 @@ final class Libc {
     static final int SOL_TCP = 6;
     static final int SOL_MPTCP = 284;
     static final int F_DUPFD_CLOEXEC = 1030;
+    static final int F_SETPIPE_SZ = 1031;
+    static final int F_GETPIPE_SZ = 1032;
     static final int PROT_READ = 1;
     static final int MAP_SHARED = 1;
     static final int MADV_DONTNEED = 4;
@@ -185,8 +187,13 @@ final class Libc {
     }
 
     static int dupCloexec(int fd) {
+        return fcntl(fd, F_DUPFD_CLOEXEC, 0);
+    }
+
+    /** fcntl(2) with one int argument. */
+    static int fcntl(int fd, int command, int argument) {
         try {
-            return (int) FCNTL.invokeExact(capture(), fd, F_DUPFD_CLOEXEC, 0);
+            return (int) FCNTL.invokeExact(capture(), fd, command, argument);
         } catch (Throwable t) {
             throw linkageFailure(t);
         }

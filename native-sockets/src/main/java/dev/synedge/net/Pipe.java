@@ -32,6 +32,24 @@ public final class Pipe implements AutoCloseable {
         return new Pipe(s.buf.get(JAVA_INT, 0), s.buf.get(JAVA_INT, 4));
     }
 
+    /**
+     * Asks the kernel for a pipe of at least {@code bytes} ({@code F_SETPIPE_SZ}; it rounds up
+     * to a power-of-two number of pages, and refuses more than {@code fs.pipe-max-size} to
+     * unprivileged processes with EPERM). Returns the capacity it now has.
+     */
+    public int resize(int bytes) throws NativeException {
+        int size = Libc.fcntl(writeEnd, Libc.F_SETPIPE_SZ, bytes);
+        SocketOptions.check(size, "fcntl", "F_SETPIPE_SZ " + bytes);
+        return size;
+    }
+
+    /** The pipe's capacity in bytes ({@code F_GETPIPE_SZ}): 64 KiB unless resized. */
+    public int capacity() throws NativeException {
+        int size = Libc.fcntl(writeEnd, Libc.F_GETPIPE_SZ, 0);
+        SocketOptions.check(size, "fcntl", "F_GETPIPE_SZ");
+        return size;
+    }
+
     /** Bytes taken in with {@link #fillFrom} and not yet given out with {@link #drainTo}. */
     public long buffered() {
         return buffered;

@@ -104,6 +104,14 @@ public final class ZeroCopyReceiver implements AutoCloseable {
      * At end of stream (queue empty, peer closed) the receipt says {@code eof}.
      */
     public Receipt receive() throws NativeException {
+        return receive(Long.MAX_VALUE);
+    }
+
+    /**
+     * {@link #receive()} mapping at most {@code maxBytes} (rounded down to whole pages, at
+     * least one page), so that one call does not take the whole window.
+     */
+    public Receipt receive(long maxBytes) throws NativeException {
         ensureOpen();
         if (pendingError != 0) {
             int error = pendingError;
@@ -117,7 +125,8 @@ public final class ZeroCopyReceiver implements AutoCloseable {
         long at = tail;
         request.fill((byte) 0);
         request.set(JAVA_LONG, 0, base + at);
-        request.set(JAVA_INT, 8, (int) Math.min(free, Integer.MAX_VALUE & ~(PAGE - 1)));
+        long limit = Math.max(PAGE, Math.min(maxBytes, Integer.MAX_VALUE) & ~(PAGE - 1));
+        request.set(JAVA_INT, 8, (int) Math.min(free, limit));
         Libc.Scratch s = Libc.Scratch.get();
         s.len.set(JAVA_INT, 0, REQUEST_SIZE);
         if (Libc.getsockopt(fd, Libc.SOL_TCP, TCP_ZEROCOPY_RECEIVE, request, s.len) < 0) {

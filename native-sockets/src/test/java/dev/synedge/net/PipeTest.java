@@ -100,4 +100,13 @@ class PipeTest {
             assertThat(receiver.get(10, TimeUnit.SECONDS)).isEqualTo(expected.getValue());
         }
     }
+
+    @Test
+    void aResizedPipeReportsThePowerOfTwoCapacityTheKernelGave() throws Exception {
+        try (Pipe pipe = Pipe.open()) {
+            assertThat(pipe.capacity()).isEqualTo(64 << 10);
+            assertThat(pipe.resize(300 << 10)).isEqualTo(512 << 10);
+            assertThat(pipe.capacity()).isEqualTo(512 << 10);
+        }
+    }
 }

@@ -27,7 +27,7 @@ class ZeroCopyReceiverTest {
     @SuppressWarnings("try")
     void withOrderZeroPagesMostBytesMapAndAllArriveExactly() throws Exception {
         try (Sysctl.Change ignored = Sysctl.set("net.core.high_order_alloc_disable", "1")) {
-            Transfer result = transfer(false);
+            Transfer result = transfer(false, Long.MAX_VALUE);
             System.out.printf("zero-copy, order-0 pages: %.1f%% of %d bytes mapped%n", 100.0 * result.mapped / SIZE, SIZE);
             assertThat(result.received).isEqualTo(SIZE);
             assertThat(result.crc).isEqualTo(expectedCrc());
@@ -44,7 +44,7 @@ class ZeroCopyReceiverTest {
     @SuppressWarnings("try")
     void aLaggingConsumerWrapsTheRingWithoutLosingBytes() throws Exception {
         try (Sysctl.Change ignored = Sysctl.set("net.core.high_order_alloc_disable", "1")) {
-            Transfer result = transfer(true);
+            Transfer result = transfer(true, Long.MAX_VALUE);
             assertThat(result.received).isEqualTo(SIZE);
             assertThat(result.crc).isEqualTo(expectedCrc());
             assertThat(result.maxHeld).isLessThanOrEqualTo(WINDOW);
@@ -56,12 +56,24 @@ class ZeroCopyReceiverTest {
     @SuppressWarnings("try")
     void withCompoundPagesEveryByteStillArrivesByCopy() throws Exception {
         try (Sysctl.Change ignored = Sysctl.set("net.core.high_order_alloc_disable", "0")) {
-            Transfer result = transfer(false);
+            Transfer result = transfer(false, Long.MAX_VALUE);
             System.out.printf("zero-copy, compound pages: %.1f%% of %d bytes mapped%n", 100.0 * result.mapped / SIZE, SIZE);
             assertThat(result.received).isEqualTo(SIZE);
             assertThat(result.crc).isEqualTo(expectedCrc());
             assertThat(result.copied).isGreaterThan(0);
             assertThat(result.mapped + result.copied).isEqualTo(SIZE);
+        }
+    }
+
+    @Test
+    @SuppressWarnings("try")
+    void aCappedReceiveMapsNoMoreThanItsCap() throws Exception {
+        try (Sysctl.Change ignored = Sysctl.set("net.core.high_order_alloc_disable", "1")) {
+            Transfer result = transfer(false, (64 << 10) + 100);
+            assertThat(result.received).isEqualTo(SIZE);
+            assertThat(result.crc).isEqualTo(expectedCrc());
+            assertThat(result.mapped).isPositive();
+            assertThat(result.largestMapping).as("largest single mapping").isLessThanOrEqualTo(64 << 10);
         }
     }
 
@@ -118,9 +130,10 @@ class ZeroCopyReceiverTest {
         throw new AssertionError("nothing mapped within 5 s");
     }
 
-    private record Transfer(long received, long mapped, long copied, long crc, long maxHeld, int windowFullSeen) {}
+    private record Transfer(long received, long mapped, long copied, long crc, long maxHeld, int windowFullSeen,
+                            long largestMapping) {}
 
-    private static Transfer transfer(boolean lagging) throws Exception {
+    private static Transfer transfer(boolean lagging, long cap) throws Exception {
         try (LinuxSocket server = Loopback.listen(InetAddress.getLoopbackAddress(), LinuxSocket.Protocol.TCP, 0);
              LinuxSocket client = Loopback.client(server.localAddress(), LinuxSocket.Protocol.TCP)) {
             client.connect(server.localAddress());
@@ -133,7 +146,7 @@ class ZeroCopyReceiverTest {
                     throw new AssertionError(e);
                 }
             });
-            Transfer result = receiveAll(client, lagging);
+            Transfer result = receiveAll(client, lagging, cap);
             sender.get(10, TimeUnit.SECONDS);
             return result;
         }
@@ -144,7 +157,7 @@ class ZeroCopyReceiverTest {
      * segments on release, copied bytes in their place between them. A lagging consumer gives
      * back only when the window is full (and at the end); a prompt one at once.
      */
-    private static Transfer receiveAll(LinuxSocket socket, boolean lagging) throws Exception {
+    private static Transfer receiveAll(LinuxSocket socket, boolean lagging, long cap) throws Exception {
         CRC32C crc = new CRC32C();
         ArrayDeque<Object> held = new ArrayDeque<>();
         Native copyBuffer = Native.allocate(1 << 20);
@@ -152,11 +165,12 @@ class ZeroCopyReceiverTest {
         long copied = 0;
         long maxHeld = 0;
         int windowFull = 0;
+        long largestMapping = 0;
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
         try (ZeroCopyReceiver receiver = ZeroCopyReceiver.open(socket.fd(), WINDOW)) {
             while (true) {
                 assertThat(System.nanoTime()).as("transfer finished in time").isLessThan(deadline);
-                ZeroCopyReceiver.Receipt receipt = receiver.receive();
+                ZeroCopyReceiver.Receipt receipt = receiver.receive(cap);
                 if (receipt.windowFull()) {
                     windowFull++;
                     giveBack(receiver, held, crc, held.size() / 2 + 1);
@@ -166,6 +180,7 @@ class ZeroCopyReceiverTest {
                     held.add(receipt.mapped());
                     mapped += receipt.mappedBytes();
                     maxHeld = Math.max(maxHeld, receiver.mappedBytes());
+                    largestMapping = Math.max(largestMapping, receipt.mappedBytes());
                 }
                 int toCopy = receipt.copyBytes();
                 while (toCopy > 0) {
@@ -180,7 +195,8 @@ class ZeroCopyReceiverTest {
                 }
                 if (receipt.eof()) {
                     giveBack(receiver, held, crc, held.size());
-                    return new Transfer(mapped + copied, mapped, copied, crc.getValue(), maxHeld, windowFull);
+                    return new Transfer(mapped + copied, mapped, copied, crc.getValue(), maxHeld, windowFull,
+                            largestMapping);
                 }
                 if (receipt.isEmpty()) {
                     Loopback.pause();
