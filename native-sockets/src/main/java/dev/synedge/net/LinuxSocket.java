@@ -214,7 +214,15 @@ public final class LinuxSocket implements AutoCloseable {
 
     /** A second, independently closable fd for the same socket (close-on-exec). */
     public LinuxSocket dup() throws NativeException {
-        int copy = Libc.dupCloexec(fd());
+        return dupOf(fd());
+    }
+
+    /**
+     * A new fd (close-on-exec) for the socket behind {@code fd}, which stays its owner's (a
+     * Netty channel's, say): closing the returned socket closes only the copy.
+     */
+    public static LinuxSocket dupOf(int fd) throws NativeException {
+        int copy = Libc.dupCloexec(fd);
         SocketOptions.check(copy, "fcntl", "F_DUPFD_CLOEXEC");
         return new LinuxSocket(copy);
     }

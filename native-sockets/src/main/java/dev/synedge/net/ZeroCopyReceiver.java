@@ -18,7 +18,10 @@ import java.lang.foreign.MemorySegment;
  *
  * <p>The kernel maps only whole pages that came in as whole order-0 pages; whatever it will
  * not map is reported as {@link Receipt#copyBytes()}: the caller reads exactly that many bytes
- * with a plain read before receiving again, keeping the byte order. On loopback pages map only
+ * with a plain read before receiving again, keeping the byte order. Given a copy buffer
+ * ({@link #receive(long, long, int)}, kernels 5.11+), the kernel copies such bytes itself in the
+ * same call: the bytes after the mapped ones (up to the buffer's size), or all that is queued
+ * when it fits in the buffer. On loopback pages map only
  * under {@code net.core.high_order_alloc_disable=1}. MPTCP sockets cannot be mapped at all
  * ({@link #open} fails with ENODEV).
  *
@@ -29,6 +32,10 @@ public final class ZeroCopyReceiver implements AutoCloseable {
     static final int TCP_ZEROCOPY_RECEIVE = 35;
     /** {@code struct tcp_zerocopy_receive} as of 5.11+ (address, length, skip, inq, err, ...). */
     private static final int REQUEST_SIZE = 64;
+    /** offsetofend(struct tcp_zerocopy_receive, flags): kernels returning less ignore the copy buffer. */
+    private static final int COPYBUF_END = 40;
+    /** The target range holds no mapping: the kernel need not zap it first. */
+    private static final int TLB_CLEAN_HINT = 0x1;
     private static final long PAGE = 4096;
 
     private final int fd;
@@ -49,22 +56,28 @@ public final class ZeroCopyReceiver implements AutoCloseable {
     private int pendingError;
     private boolean closed;
 
-    /** What one {@link #receive()} produced. */
-    public record Receipt(MemorySegment mapped, int copyBytes, int queued, boolean eof, boolean windowFull) {
+    /**
+     * What one {@link #receive()} produced, in stream order: {@code mapped}, then {@code copied}
+     * bytes the kernel wrote into the copy buffer, then {@code copyBytes} still to be read by
+     * copy; {@code queued}: bytes left in the receive queue after this call.
+     */
+    public record Receipt(MemorySegment mapped, int copied, int copyBytes, int queued, boolean eof,
+                          boolean windowFull) {
 
         /** Bytes now in the window, to be consumed and then {@link #release released}. */
         public long mappedBytes() {
             return mapped.byteSize();
         }
 
-        /** Nothing mapped, nothing to copy, not at EOF: wait for the socket to be readable. */
+        /** Nothing mapped, nothing copied or to copy, not at EOF: wait for the socket to be readable. */
         public boolean isEmpty() {
-            return mapped.byteSize() == 0 && copyBytes == 0 && !eof && !windowFull;
+            return mapped.byteSize() == 0 && copied == 0 && copyBytes == 0 && !eof && !windowFull;
         }
     }
 
-    private static final Receipt EOF = new Receipt(MemorySegment.NULL, 0, 0, true, false);
-    private static final Receipt FULL = new Receipt(MemorySegment.NULL, 0, 0, false, true);
+    private static final Receipt EOF = new Receipt(MemorySegment.NULL, 0, 0, 0, true, false);
+    private static final Receipt FULL = new Receipt(MemorySegment.NULL, 0, 0, 0, false, true);
+    private static final Receipt NOTHING = new Receipt(MemorySegment.NULL, 0, 0, 0, false, false);
 
     private ZeroCopyReceiver(int fd, long base, long window) {
         this.fd = fd;
@@ -112,6 +125,17 @@ public final class ZeroCopyReceiver implements AutoCloseable {
      * least one page), so that one call does not take the whole window.
      */
     public Receipt receive(long maxBytes) throws NativeException {
+        return receive(maxBytes, 0, 0);
+    }
+
+    /**
+     * {@link #receive(long)} with a copy buffer of {@code copyLength} bytes at native address
+     * {@code copyAddress}, which the kernel fills with the bytes it will not map that follow the
+     * mapped ones ({@link Receipt#copied()}), saving the plain read. When no more than
+     * {@code copyLength} bytes are queued, all of them are copied and nothing is mapped: keep the
+     * buffer small (a few pages) so that it only takes the stragglers.
+     */
+    public Receipt receive(long maxBytes, long copyAddress, int copyLength) throws NativeException {
         ensureOpen();
         if (pendingError != 0) {
             int error = pendingError;
@@ -127,6 +151,12 @@ public final class ZeroCopyReceiver implements AutoCloseable {
         request.set(JAVA_LONG, 0, base + at);
         long limit = Math.max(PAGE, Math.min(maxBytes, Integer.MAX_VALUE) & ~(PAGE - 1));
         request.set(JAVA_INT, 8, (int) Math.min(free, limit));
+        if (copyLength > 0) {
+            request.set(JAVA_LONG, 24, copyAddress);
+            request.set(JAVA_INT, 32, copyLength);
+        }
+        // Free ring space has always been given back with MADV_DONTNEED (or never mapped).
+        request.set(JAVA_INT, 36, TLB_CLEAN_HINT);
         Libc.Scratch s = Libc.Scratch.get();
         s.len.set(JAVA_INT, 0, REQUEST_SIZE);
         if (Libc.getsockopt(fd, Libc.SOL_TCP, TCP_ZEROCOPY_RECEIVE, request, s.len) < 0) {
@@ -135,7 +165,7 @@ public final class ZeroCopyReceiver implements AutoCloseable {
                 return EOF;
             }
             if (errno == Errno.EAGAIN) {
-                return new Receipt(MemorySegment.NULL, 0, 0, false, false);
+                return NOTHING;
             }
             throw new NativeException("getsockopt", "TCP_ZEROCOPY_RECEIVE", errno);
         }
@@ -143,8 +173,9 @@ public final class ZeroCopyReceiver implements AutoCloseable {
         int skip = request.get(JAVA_INT, 12);
         int queued = request.get(JAVA_INT, 16);
         int error = request.get(JAVA_INT, 20);
+        int copied = copyLength > 0 && s.len.get(JAVA_INT, 0) >= COPYBUF_END ? Math.max(0, request.get(JAVA_INT, 32)) : 0;
         if (error != 0) {
-            if (length == 0 && skip == 0) {
+            if (length == 0 && skip == 0 && copied == 0) {
                 throw new NativeException("getsockopt", "TCP_ZEROCOPY_RECEIVE", error);
             }
             pendingError = error;
@@ -155,7 +186,7 @@ public final class ZeroCopyReceiver implements AutoCloseable {
             tail = at + roundUp(length);
             mappedNow += roundUp(length);
         }
-        return new Receipt(mapped, skip, queued, false, false);
+        return new Receipt(mapped, copied, skip, queued, false, false);
     }
 
     /**

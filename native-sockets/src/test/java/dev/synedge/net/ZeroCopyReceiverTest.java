@@ -27,7 +27,7 @@ class ZeroCopyReceiverTest {
     @SuppressWarnings("try")
     void withOrderZeroPagesMostBytesMapAndAllArriveExactly() throws Exception {
         try (Sysctl.Change ignored = Sysctl.set("net.core.high_order_alloc_disable", "1")) {
-            Transfer result = transfer(false, Long.MAX_VALUE);
+            Transfer result = transfer(false, Long.MAX_VALUE, 0);
             System.out.printf("zero-copy, order-0 pages: %.1f%% of %d bytes mapped%n", 100.0 * result.mapped / SIZE, SIZE);
             assertThat(result.received).isEqualTo(SIZE);
             assertThat(result.crc).isEqualTo(expectedCrc());
@@ -44,7 +44,7 @@ class ZeroCopyReceiverTest {
     @SuppressWarnings("try")
     void aLaggingConsumerWrapsTheRingWithoutLosingBytes() throws Exception {
         try (Sysctl.Change ignored = Sysctl.set("net.core.high_order_alloc_disable", "1")) {
-            Transfer result = transfer(true, Long.MAX_VALUE);
+            Transfer result = transfer(true, Long.MAX_VALUE, 0);
             assertThat(result.received).isEqualTo(SIZE);
             assertThat(result.crc).isEqualTo(expectedCrc());
             assertThat(result.maxHeld).isLessThanOrEqualTo(WINDOW);
@@ -56,7 +56,7 @@ class ZeroCopyReceiverTest {
     @SuppressWarnings("try")
     void withCompoundPagesEveryByteStillArrivesByCopy() throws Exception {
         try (Sysctl.Change ignored = Sysctl.set("net.core.high_order_alloc_disable", "0")) {
-            Transfer result = transfer(false, Long.MAX_VALUE);
+            Transfer result = transfer(false, Long.MAX_VALUE, 0);
             System.out.printf("zero-copy, compound pages: %.1f%% of %d bytes mapped%n", 100.0 * result.mapped / SIZE, SIZE);
             assertThat(result.received).isEqualTo(SIZE);
             assertThat(result.crc).isEqualTo(expectedCrc());
@@ -69,11 +69,24 @@ class ZeroCopyReceiverTest {
     @SuppressWarnings("try")
     void aCappedReceiveMapsNoMoreThanItsCap() throws Exception {
         try (Sysctl.Change ignored = Sysctl.set("net.core.high_order_alloc_disable", "1")) {
-            Transfer result = transfer(false, (64 << 10) + 100);
+            Transfer result = transfer(false, (64 << 10) + 100, 0);
             assertThat(result.received).isEqualTo(SIZE);
             assertThat(result.crc).isEqualTo(expectedCrc());
             assertThat(result.mapped).isPositive();
             assertThat(result.largestMapping).as("largest single mapping").isLessThanOrEqualTo(64 << 10);
+        }
+    }
+
+    /** With a copy buffer the kernel copies what it will not map in the same call. */
+    @Test
+    @SuppressWarnings("try")
+    void aCopyBufferTakesTheBytesThatDoNotMap() throws Exception {
+        try (Sysctl.Change ignored = Sysctl.set("net.core.high_order_alloc_disable", "1")) {
+            Transfer result = transfer(false, Long.MAX_VALUE, 8 << 10);
+            assertThat(result.received).isEqualTo(SIZE);
+            assertThat(result.crc).isEqualTo(expectedCrc());
+            assertThat(result.mapped).as("mapped").isGreaterThan(SIZE / 2);
+            assertThat(result.copiedByKernel).as("copied by the kernel into the buffer").isPositive();
         }
     }
 
@@ -131,9 +144,9 @@ class ZeroCopyReceiverTest {
     }
 
     private record Transfer(long received, long mapped, long copied, long crc, long maxHeld, int windowFullSeen,
-                            long largestMapping) {}
+                            long largestMapping, long copiedByKernel) {}
 
-    private static Transfer transfer(boolean lagging, long cap) throws Exception {
+    private static Transfer transfer(boolean lagging, long cap, int kernelCopy) throws Exception {
         try (LinuxSocket server = Loopback.listen(InetAddress.getLoopbackAddress(), LinuxSocket.Protocol.TCP, 0);
              LinuxSocket client = Loopback.client(server.localAddress(), LinuxSocket.Protocol.TCP)) {
             client.connect(server.localAddress());
@@ -146,7 +159,7 @@ class ZeroCopyReceiverTest {
                     throw new AssertionError(e);
                 }
             });
-            Transfer result = receiveAll(client, lagging, cap);
+            Transfer result = receiveAll(client, lagging, cap, kernelCopy);
             sender.get(10, TimeUnit.SECONDS);
             return result;
         }
@@ -157,7 +170,8 @@ class ZeroCopyReceiverTest {
      * segments on release, copied bytes in their place between them. A lagging consumer gives
      * back only when the window is full (and at the end); a prompt one at once.
      */
-    private static Transfer receiveAll(LinuxSocket socket, boolean lagging, long cap) throws Exception {
+    private static Transfer receiveAll(LinuxSocket socket, boolean lagging, long cap, int kernelCopy)
+            throws Exception {
         CRC32C crc = new CRC32C();
         ArrayDeque<Object> held = new ArrayDeque<>();
         Native copyBuffer = Native.allocate(1 << 20);
@@ -166,11 +180,14 @@ class ZeroCopyReceiverTest {
         long maxHeld = 0;
         int windowFull = 0;
         long largestMapping = 0;
+        long copiedByKernel = 0;
+        Native kernelCopies = Native.allocate(Math.max(kernelCopy, 1));
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
         try (ZeroCopyReceiver receiver = ZeroCopyReceiver.open(socket.fd(), WINDOW)) {
             while (true) {
                 assertThat(System.nanoTime()).as("transfer finished in time").isLessThan(deadline);
-                ZeroCopyReceiver.Receipt receipt = receiver.receive(cap);
+                ZeroCopyReceiver.Receipt receipt = kernelCopy > 0
+                        ? receiver.receive(cap, kernelCopies.address(), kernelCopy) : receiver.receive(cap);
                 if (receipt.windowFull()) {
                     windowFull++;
                     giveBack(receiver, held, crc, held.size() / 2 + 1);
@@ -181,6 +198,11 @@ class ZeroCopyReceiverTest {
                     mapped += receipt.mappedBytes();
                     maxHeld = Math.max(maxHeld, receiver.mappedBytes());
                     largestMapping = Math.max(largestMapping, receipt.mappedBytes());
+                }
+                if (receipt.copied() > 0) {
+                    held.add(kernelCopies.segment().asSlice(0, receipt.copied()).toArray(ValueLayout.JAVA_BYTE));
+                    copied += receipt.copied();
+                    copiedByKernel += receipt.copied();
                 }
                 int toCopy = receipt.copyBytes();
                 while (toCopy > 0) {
@@ -196,7 +218,7 @@ class ZeroCopyReceiverTest {
                 if (receipt.eof()) {
                     giveBack(receiver, held, crc, held.size());
                     return new Transfer(mapped + copied, mapped, copied, crc.getValue(), maxHeld, windowFull,
-                            largestMapping);
+                            largestMapping, copiedByKernel);
                 }
                 if (receipt.isEmpty()) {
                     Loopback.pause();
