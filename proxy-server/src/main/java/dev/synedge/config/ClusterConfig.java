@@ -46,15 +46,21 @@ public record ClusterConfig(String name, List<EndpointConfig> endpoints, LoadBal
         LEAST_OUTSTANDING
     }
 
-    /** How response body bytes travel from the upstream socket to the client. */
+    /**
+     * How response body data travels from the upstream socket to the client (heads, chunk
+     * framing and trailers are always parsed); see {@code dev.synedge.body.BodyPolicy}.
+     */
     public enum ResponseBody {
-        /** Zero-copy receive for large bodies where the kernel supports it, copy otherwise. */
+        /**
+         * Splice for Content-Length bodies of 128 KiB or more; zero-copy receive for chunked and
+         * close-delimited bodies while the host maps pages; copy for the rest.
+         */
         AUTO,
         /** Always read into pooled buffers. */
         COPY,
-        /** TCP_ZEROCOPY_RECEIVE whenever the body is large enough to map. */
+        /** TCP_ZEROCOPY_RECEIVE for every body (what will not map is copied); MPTCP upstreams copy. */
         ZERO_COPY,
-        /** splice(2) from the upstream socket through a pipe to the client socket. */
+        /** splice(2) from the upstream socket through a pipe to the client socket for Content-Length bodies; others copy. */
         SPLICE
     }
 }

@@ -3,6 +3,11 @@ package dev.synedge.exchange;
 import dev.synedge.accesslog.AccessRecord;
 import dev.synedge.accesslog.SynData;
 import dev.synedge.accesslog.UpstreamConnection;
+import dev.synedge.body.BodyCounters;
+import dev.synedge.body.BodyPath;
+import dev.synedge.body.BodyPolicy;
+import dev.synedge.body.MappedWindow;
+import dev.synedge.body.Splice;
 import dev.synedge.config.ClusterConfig;
 import dev.synedge.http.BodyDecoder;
 import dev.synedge.http.BodyKind;
@@ -20,6 +25,7 @@ import dev.synedge.net.Errno;
 import dev.synedge.net.LinuxSocket;
 import dev.synedge.net.NativeException;
 import dev.synedge.net.TcpInfo;
+import dev.synedge.net.ZeroCopyReceiver;
 import dev.synedge.routing.Route;
 import dev.synedge.server.ProxyRuntime;
 import dev.synedge.upstream.Endpoint;
@@ -29,7 +35,10 @@ import dev.synedge.upstream.LocalCluster;
 import dev.synedge.upstream.UpstreamPool;
 import dev.synedge.upstream.UpstreamSocket;
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.unix.UnixChannel;
+import io.netty.util.concurrent.Future;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -49,10 +58,17 @@ import org.slf4j.LoggerFactory;
  * bytes went to the client, an upstream failure can only close the client connection: the
  * client sees a truncated response, never a spliced one.
  *
+ * <p>Response body data takes the path {@link BodyPolicy} picks for the response: copied through
+ * {@link #resp}, mapped from the upstream socket's zero-copy window, or spliced into the client
+ * socket. Heads, chunk framing and trailers are always read into {@link #resp} and parsed; the
+ * body decoder says how many data bytes come next, and only those take a fast path.
+ *
  * <p>ByteBuf ownership: {@link #toUpstream} holds buffers (heads, retained slices of the client
  * input) until written; {@link #replay} holds retained duplicates of everything first sent,
  * until the first response byte; {@link #resp} is this exchange's read buffer, whose retained
- * slices go to the client channel, which releases them once written.
+ * slices go to the client channel, which releases them once written. A mapping is wrapped in a
+ * buffer this exchange owns while relaying it; its retained slices go to the client channel
+ * like those of {@link #resp}, and the pages go back to the window when the last is released.
  */
 final class Exchange implements UpstreamSocket.Owner {
 
@@ -61,6 +77,12 @@ final class Exchange implements UpstreamSocket.Owner {
     private static final int MAX_REPLAY_BODY = 64 * 1024;
     private static final int READ_BUFFER = 16 * 1024;
     private static final int LARGE_READ_BUFFER = 64 * 1024;
+    /**
+     * Room given to zero-copy receive for the bytes it will not map (partial pages where the
+     * sender's segments meet), copied in the same call. Small, because when no more than this
+     * is queued the kernel copies it all instead of mapping.
+     */
+    private static final int STRAGGLER_COPY = 8 * 1024;
 
     private enum Phase { CONNECTING, FORWARDING, STREAMING, TUNNEL, DONE }
 
@@ -112,6 +134,23 @@ final class Exchange implements UpstreamSocket.Owner {
     private long clientBlockedSince;
     private boolean readPending;
     private int status;
+    private BodyCounters bodyCounters;
+    private BodyPath bodyPath = BodyPath.COPY;
+    /** The upstream socket's zero-copy window while the body is mapped. */
+    private MappedWindow window;
+    /** The window is full: reading waits for the client to take (and give back) mapped pages. */
+    private boolean waitingForWindow;
+    private Runnable windowSpace;
+    /** Set while the body is spliced; {@link #spliceStarting} while the head is still being flushed. */
+    private Splice splice;
+    private boolean spliceStarting;
+    /**
+     * Upstream bytes known to be queued past what was relayed (a mapping's receipt counts them):
+     * if the response ends while any are, the upstream sent more than its response.
+     */
+    private long upstreamQueued;
+    /** The upstream showed, after a spliced body, that the connection cannot carry another exchange. */
+    private boolean upstreamSpent;
     private long bytesFromClient;
     private long bytesToClient;
     private long connectStartNanos;
@@ -171,6 +210,7 @@ final class Exchange implements UpstreamSocket.Owner {
             return;
         }
         cluster = loop.cluster(route.cluster());
+        bodyCounters = cluster.bodyCounters();
         tunnelRequested = request.upgradeRequested();
         int chosen = -1;
         byte[] defaultHost = null;
@@ -468,30 +508,32 @@ final class Exchange implements UpstreamSocket.Owner {
         if (phase == Phase.DONE) {
             return;
         }
-        if (!clientWritable) {
+        if (splice != null) {
+            pumpSplice();
+            return;
+        }
+        if (spliceStarting) {
+            // the splice reads everything there is once the head is out
+            return;
+        }
+        if (!clientWritable || waitingForWindow) {
             readPending = true;
             return;
         }
         readPending = false;
         try {
             while (phase != Phase.DONE) {
-                ensureReadBuffer();
-                int n = upstream.read(resp);
-                if (n == LinuxSocket.WOULD_BLOCK) {
-                    break;
-                }
-                if (n == LinuxSocket.EOF) {
-                    upstreamEof();
-                    break;
-                }
-                lastUpstreamActivity = System.nanoTime();
-                if (!responseStarted) {
-                    firstResponseBytes();
-                }
-                if (phase == Phase.TUNNEL) {
-                    relayTunnel();
+                boolean more;
+                if (!fastPathNext()) {
+                    more = readAndRelay();
+                } else if (bodyPath == BodyPath.SPLICE) {
+                    startSplice();
+                    more = false;
                 } else {
-                    relayResponse();
+                    more = receiveMapped();
+                }
+                if (!more) {
+                    break;
                 }
                 if (!clientWritable) {
                     readPending = true;
@@ -503,6 +545,29 @@ final class Exchange implements UpstreamSocket.Owner {
         }
         writeHeldHead();
         ctx.flush();
+    }
+
+    /** One read into {@link #resp} and what it brought relayed; false when reading stops here. */
+    private boolean readAndRelay() throws NativeException {
+        ensureReadBuffer();
+        int n = upstream.read(resp);
+        if (n == LinuxSocket.WOULD_BLOCK) {
+            return false;
+        }
+        if (n == LinuxSocket.EOF) {
+            upstreamEof();
+            return false;
+        }
+        lastUpstreamActivity = System.nanoTime();
+        if (!responseStarted) {
+            firstResponseBytes();
+        }
+        if (phase == Phase.TUNNEL) {
+            relayTunnel();
+        } else {
+            relayResponse();
+        }
+        return true;
     }
 
     @Override
@@ -582,18 +647,39 @@ final class Exchange implements UpstreamSocket.Owner {
                 }
                 continue;
             }
+            relayBody(resp, false);
+            return;
+        }
+    }
+
+    /**
+     * Relays the body bytes in {@code in} ({@link #resp}, or a mapping when {@code mapped}):
+     * data as retained slices, framing through the decoder. An unfinished framing element is
+     * left unread; so are bytes after the body's end, which a mapping first hands to
+     * {@link #resp} (where {@link #responseComplete} looks for them).
+     */
+    private void relayBody(ByteBuf in, boolean mapped) {
+        while (phase != Phase.DONE) {
             if (responseBody.isComplete()) {
+                if (in != resp && in.isReadable()) {
+                    keepUnread(in);
+                }
                 responseComplete();
                 return;
             }
             long remaining = responseBody.dataRemaining();
             if (remaining > 0) {
-                int n = (int) Math.min(remaining, resp.readableBytes());
+                int n = (int) Math.min(remaining, in.readableBytes());
                 if (n == 0) {
                     return;
                 }
-                ByteBuf data = resp.readRetainedSlice(n);
+                ByteBuf data = in.readRetainedSlice(n);
                 responseBody.dataConsumed(n);
+                if (mapped) {
+                    bodyCounters.mapped(n);
+                } else {
+                    bodyCounters.copied(n);
+                }
                 if (framing == RelayFraming.CHUNK) {
                     ByteBuf chunkHead = ctx.alloc().directBuffer(20);
                     ChunkEncoder.writeChunkHeader(chunkHead, n);
@@ -607,11 +693,11 @@ final class Exchange implements UpstreamSocket.Owner {
                 }
                 continue;
             }
-            if (!resp.isReadable()) {
+            if (!in.isReadable()) {
                 return;
             }
             ByteBuf framingOut = framing == RelayFraming.CHUNKED ? ctx.alloc().directBuffer(64) : null;
-            ParseResult result = responseBody.readFraming(resp, framingOut);
+            ParseResult result = responseBody.readFraming(in, framingOut);
             if (framingOut != null) {
                 if (framingOut.isReadable()) {
                     writeToClient(framingOut);
@@ -673,7 +759,238 @@ final class Exchange implements UpstreamSocket.Owner {
             return false;
         }
         responseBody.reset(response);
+        chooseBodyPath();
         return true;
+    }
+
+    // ---------------------------------------------------------------- body fast paths
+
+    private void chooseBodyPath() {
+        bodyPath = BodyPath.COPY;
+        if (responseBody.isComplete()) {
+            return;
+        }
+        BodyPath path = BodyPolicy.choose(cluster.config().responseBody(), framing, response.contentLength(),
+                loop.zeroCopyProbe().worthTrying(), upstream.mappable());
+        if (path == BodyPath.MAPPED) {
+            window = upstream.mappedWindow(bodyCounters);
+            if (window == null) {
+                path = BodyPath.COPY;
+            }
+        }
+        bodyPath = path;
+    }
+
+    /**
+     * Whether the next body bytes take the fast path: everything read so far is relayed (an
+     * unfinished framing element in {@link #resp} is completed by copy first).
+     */
+    private boolean fastPathNext() {
+        return bodyPath != BodyPath.COPY && headDone && phase != Phase.TUNNEL && !responseBody.isComplete()
+                && !resp.isReadable();
+    }
+
+    /**
+     * One zero-copy receive: relays the mapped pages (slicing data out of them around the
+     * framing the decoder reads in place), then the bytes the kernel would not map, which come
+     * next in the stream: those it copied into {@link #resp} in the same call, then those left
+     * to read by copy. Returns false when reading stops here (nothing queued, window full, end
+     * of input, or the exchange ended).
+     */
+    private boolean receiveMapped() throws NativeException {
+        ensureReadBuffer();
+        int room = Math.min(resp.writableBytes(), STRAGGLER_COPY);
+        ZeroCopyReceiver.Receipt receipt = window.receive(BodyPolicy.MAX_MAPPING,
+                UpstreamSocket.address(resp) + resp.writerIndex(), room);
+        if (receipt.windowFull()) {
+            waitForWindow();
+            return false;
+        }
+        if (receipt.eof()) {
+            upstreamEof();
+            return false;
+        }
+        if (receipt.isEmpty()) {
+            return false;
+        }
+        lastUpstreamActivity = System.nanoTime();
+        loop.zeroCopyProbe().record(receipt.mappedBytes(), receipt.copied() + receipt.copyBytes());
+        resp.writerIndex(resp.writerIndex() + receipt.copied());
+        if (receipt.mappedBytes() > 0) {
+            ByteBuf pages = window.wrap(receipt.mapped(), ctx.alloc());
+            upstreamQueued = receipt.copied() + Math.max(receipt.copyBytes(), receipt.queued());
+            try {
+                relayBody(pages, true);
+                if (phase != Phase.DONE && pages.isReadable()) {
+                    keepUnread(pages);
+                }
+            } finally {
+                upstreamQueued = 0;
+                pages.release();
+            }
+        }
+        if (phase != Phase.DONE && resp.isReadable()) {
+            relayBody(resp, false);
+        }
+        int copy = receipt.copyBytes();
+        while (copy > 0 && phase != Phase.DONE) {
+            ensureReadBuffer();
+            int n = upstream.read(resp, copy);
+            if (n == LinuxSocket.EOF) {
+                upstreamEof();
+                return false;
+            }
+            if (n == LinuxSocket.WOULD_BLOCK) {
+                return false;
+            }
+            copy -= n;
+            relayBody(resp, false);
+        }
+        return phase != Phase.DONE;
+    }
+
+    /**
+     * Puts what a mapping holds beyond what could be relayed (an unfinished framing element)
+     * into {@link #resp}, before the bytes already there: in the stream they come first.
+     */
+    private void keepUnread(ByteBuf in) {
+        int unread = in.readableBytes();
+        ByteBuf next = ctx.alloc().directBuffer(unread + resp.readableBytes() + READ_BUFFER);
+        next.writeBytes(in);
+        next.writeBytes(resp);
+        resp.release();
+        resp = next;
+    }
+
+    /**
+     * The window is full of pages the client has not taken yet: reading stops until some go
+     * back (the client counts as blocked meanwhile, for the timer).
+     */
+    private void waitForWindow() {
+        waitingForWindow = true;
+        readPending = true;
+        if (clientWritable) {
+            clientBlockedSince = System.nanoTime();
+        }
+        if (windowSpace == null) {
+            // runs inside the client channel's flush, where the pages were released: read in a task of its own
+            windowSpace = () -> loop.loop().execute(this::windowHasSpace);
+        }
+        window.onSpace(windowSpace);
+    }
+
+    private void windowHasSpace() {
+        if (phase == Phase.DONE || !waitingForWindow) {
+            return;
+        }
+        waitingForWindow = false;
+        // the upstream was not read while the window was full: its silence counts from now
+        lastUpstreamActivity = System.nanoTime();
+        if (clientWritable && upstream != null && upstream.isOpen()) {
+            upstreamReadable(upstream);
+        }
+    }
+
+    /**
+     * Splices the rest of the body. The client socket is Netty's: the head (and any body bytes
+     * read with it) goes through the channel first, and the splice starts once that write has
+     * completed, so that bytes reach the client in order.
+     */
+    private void startSplice() {
+        spliceStarting = true;
+        writeHeldHead();
+        ctx.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(this::clientFlushedForSplice);
+    }
+
+    private void clientFlushedForSplice(Future<? super Void> flushed) {
+        if (phase == Phase.DONE || !spliceStarting) {
+            return;
+        }
+        spliceStarting = false;
+        if (!flushed.isSuccess()) {
+            // the client connection is closing: its channelInactive ends the exchange
+            return;
+        }
+        try {
+            splice = Splice.start(loop.pipes(), loop.loop(), ((UnixChannel) ctx.channel()).fd().intValue(),
+                    bodyCounters, this::clientWritableForSplice);
+        } catch (NativeException e) {
+            log.warn("{} {}: no pipe for splice ({}); copying the body", request.method(), route.name(),
+                    e.getMessage());
+            bodyPath = BodyPath.COPY;
+            upstreamReadable(upstream);
+            return;
+        }
+        pumpSplice();
+    }
+
+    private void clientWritableForSplice() {
+        if (phase != Phase.DONE && splice != null) {
+            pumpSplice();
+        }
+    }
+
+    private void pumpSplice() {
+        Splice.Result result;
+        try {
+            result = splice.pump(upstream.fdValue(), responseBody.dataRemaining());
+        } catch (NativeException e) {
+            responseBody.dataConsumed(splice.filled());
+            upstreamIoFailed(e);
+            return;
+        }
+        if (splice.filled() > 0) {
+            responseBody.dataConsumed(splice.filled());
+            lastUpstreamActivity = System.nanoTime();
+        }
+        bytesToClient += splice.drained();
+        if (!splice.clientBlocked()) {
+            clientWritable = true;
+        } else if (clientWritable) {
+            clientBlocked();
+        }
+        switch (result) {
+            case BLOCKED -> { }
+            case DONE -> {
+                endSplice();
+                checkNothingFollows();
+                responseComplete();
+            }
+            case UPSTREAM_EOF -> {
+                log.info("{} {}: upstream {} closed mid-response", request.method(), route.name(),
+                        cluster.endpoint(endpointIndex));
+                termination = "upstream-closed";
+                finishAbort();
+            }
+            case CLIENT_FAILED -> {
+                log.debug("{} {}: client {} failed mid-splice: {}", request.method(), route.name(),
+                        client.clientAddress(), splice.clientFailure().getMessage());
+                termination = "client-closed";
+                finishAbort();
+            }
+        }
+    }
+
+    /**
+     * A splice takes exactly the body, so it cannot see what follows it: one read tells
+     * whether the upstream sent more than its response, or closed, before its connection
+     * goes back to the pool.
+     */
+    private void checkNothingFollows() {
+        try {
+            ensureReadBuffer();
+            upstreamSpent = upstream.read(resp) == LinuxSocket.EOF;
+        } catch (NativeException e) {
+            upstreamSpent = true;
+        }
+    }
+
+    private void endSplice() {
+        spliceStarting = false;
+        if (splice != null) {
+            splice.close();
+            splice = null;
+        }
     }
 
     private void writeToClient(ByteBuf buf) {
@@ -769,7 +1086,7 @@ final class Exchange implements UpstreamSocket.Owner {
 
     private void responseComplete() {
         boolean reusable = response.keepAlive() && requestComplete && requestSent && !resp.isReadable()
-                && toUpstream.isEmpty();
+                && toUpstream.isEmpty() && upstreamQueued == 0 && !upstreamSpent;
         upstreamDone(reusable);
         complete();
     }
@@ -915,7 +1232,7 @@ final class Exchange implements UpstreamSocket.Owner {
         ClusterConfig config = cluster.config();
         if (responseStarted) {
             long idle = config.timeouts().idle().toNanos();
-            if (phase != Phase.TUNNEL && !clientWritable) {
+            if (phase != Phase.TUNNEL && (!clientWritable || waitingForWindow)) {
                 clientSlow(now, idle);
                 return;
             }
@@ -1079,6 +1396,12 @@ final class Exchange implements UpstreamSocket.Owner {
         phase = Phase.DONE;
         cancelTimer();
         dropHeldHead();
+        endSplice();
+        if (window != null) {
+            window.onSpace(null);
+            window.drain();
+            window = null;
+        }
         if (upstream != null) {
             // Still held here only when the exchange ended on the client's side (its request
             // body broke, grew too large or stopped coming): the upstream has part of a request

@@ -2,6 +2,10 @@ package dev.synedge.exchange;
 
 import dev.synedge.accesslog.AccessLog;
 import dev.synedge.accesslog.AccessRecord;
+import dev.synedge.body.BodyCounters;
+import dev.synedge.body.BodyPolicy;
+import dev.synedge.body.SplicePipes;
+import dev.synedge.body.ZeroCopyProbe;
 import dev.synedge.config.ClusterConfig;
 import dev.synedge.net.IoVector;
 import dev.synedge.server.ProxyRuntime;
@@ -19,7 +23,8 @@ import java.util.function.Supplier;
 
 /**
  * What one event loop owns: its view of each cluster (pools, balancer state), a gather
- * vector for upstream writes, and counters. Touched only from its loop, so nothing here is
+ * vector for upstream writes, the pipes of its splices, and counters (body counters per
+ * cluster name, so that they survive reloads). Touched only from its loop, so nothing here is
  * locked. When the shared {@link ProxyRuntime} is swapped (reload), the loop notices at its
  * next exchange, builds clusters for the new configuration and closes the old pools' idle
  * connections; busy ones finish their exchange and close.
@@ -34,14 +39,19 @@ public final class LoopContext {
     private final IoVector iov = new IoVector(64);
     private final ExchangeCounters counters = new ExchangeCounters();
     private final Deadlines deadlines;
+    private final ZeroCopyProbe zeroCopyProbe;
+    private final SplicePipes pipes = new SplicePipes(BodyPolicy.PIPE_BYTES);
+    private final Map<String, BodyCounters> bodyCounters = new HashMap<>();
     private ProxyRuntime runtime;
     private Map<String, LocalCluster> clusters = Map.of();
     /** Open client connections of this loop, so that shutdown can close them itself. */
     private final Set<Channel> clients = new HashSet<>();
 
+    /** {@code zeroCopyProbe}: shared by the server's loops. */
     public LoopContext(IoEventLoop loop, Supplier<ProxyRuntime> runtimes, EndpointStates endpointStates,
-                       AccessLog accessLog, Consumer<AccessRecord> observer) {
+                       AccessLog accessLog, Consumer<AccessRecord> observer, ZeroCopyProbe zeroCopyProbe) {
         this.loop = loop;
+        this.zeroCopyProbe = zeroCopyProbe;
         this.runtimes = runtimes;
         this.endpointStates = endpointStates;
         this.accessLog = accessLog;
@@ -59,7 +69,8 @@ public final class LoopContext {
         if (current != runtime) {
             Map<String, LocalCluster> next = new HashMap<>();
             for (ClusterConfig cluster : current.config().clusters().values()) {
-                next.put(cluster.name(), new LocalCluster(cluster, loop));
+                BodyCounters counters = bodyCounters.computeIfAbsent(cluster.name(), name -> new BodyCounters());
+                next.put(cluster.name(), new LocalCluster(cluster, loop, counters));
             }
             clusters.values().forEach(LocalCluster::retire);
             clusters = next;
@@ -86,6 +97,20 @@ public final class LoopContext {
 
     public ExchangeCounters counters() {
         return counters;
+    }
+
+    /** Response body counters of {@code cluster} on this loop (zero when it moved nothing here). */
+    public BodyCounters.Snapshot bodyCounters(String cluster) {
+        BodyCounters c = bodyCounters.get(cluster);
+        return c == null ? BodyCounters.Snapshot.ZERO : c.snapshot();
+    }
+
+    ZeroCopyProbe zeroCopyProbe() {
+        return zeroCopyProbe;
+    }
+
+    SplicePipes pipes() {
+        return pipes;
     }
 
     /** Whether ended exchanges are logged or observed, so that exchanges build their records. */
@@ -122,6 +147,7 @@ public final class LoopContext {
             channel.close();
         }
         closeIdle();
+        pipes.close();
     }
 
     /** Closes idle upstream connections. Runs on the loop. */

@@ -2,6 +2,8 @@ package dev.synedge.server;
 
 import dev.synedge.accesslog.AccessLog;
 import dev.synedge.accesslog.AccessRecord;
+import dev.synedge.body.BodyCounters;
+import dev.synedge.body.ZeroCopyProbe;
 import dev.synedge.config.ListenerConfig;
 import dev.synedge.config.ProxyConfig;
 import dev.synedge.exchange.ClientInitializer;
@@ -69,9 +71,10 @@ public final class ProxyServer implements AutoCloseable {
             EndpointStates states = new EndpointStates(config.endpointState());
             AccessLog accessLog = AccessLog.open(config.accessLog());
             Map<EventLoop, LoopContext> loops = new LinkedHashMap<>();
+            ZeroCopyProbe zeroCopyProbe = new ZeroCopyProbe();
             for (EventExecutor executor : group) {
                 IoEventLoop loop = (IoEventLoop) executor;
-                loops.put(loop, new LoopContext(loop, runtime::get, states, accessLog, observer));
+                loops.put(loop, new LoopContext(loop, runtime::get, states, accessLog, observer, zeroCopyProbe));
             }
             List<EventLoop> loopList = new ArrayList<>(loops.keySet());
             List<BoundListener> bound = new ArrayList<>();
@@ -148,6 +151,22 @@ public final class ProxyServer implements AutoCloseable {
         for (LoopContext context : loops.values()) {
             try {
                 total = total.plus(context.loop().submit(() -> context.counters().snapshot()).get());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return total;
+            } catch (ExecutionException e) {
+                throw new IllegalStateException(e.getCause());
+            }
+        }
+        return total;
+    }
+
+    /** Response body bytes of {@code cluster} by path (copied, mapped, spliced), over all loops, read on each loop. */
+    public BodyCounters.Snapshot bodyCounters(String cluster) {
+        BodyCounters.Snapshot total = BodyCounters.Snapshot.ZERO;
+        for (LoopContext context : loops.values()) {
+            try {
+                total = total.plus(context.loop().submit(() -> context.bodyCounters(cluster)).get());
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return total;

@@ -1,5 +1,6 @@
 package dev.synedge.upstream;
 
+import dev.synedge.body.BodyCounters;
 import dev.synedge.config.ClusterConfig;
 import dev.synedge.config.EndpointConfig;
 import io.netty.channel.EventLoop;
@@ -20,9 +21,12 @@ public final class LocalCluster {
     private final byte[][] authorities;
     private final int[] outstanding;
     private final Balancer balancer;
+    private final BodyCounters bodyCounters;
 
-    public LocalCluster(ClusterConfig config, EventLoop loop) {
+    /** {@code bodyCounters}: this loop's counters for the cluster's name, kept across reloads. */
+    public LocalCluster(ClusterConfig config, EventLoop loop, BodyCounters bodyCounters) {
         this.config = config;
+        this.bodyCounters = bodyCounters;
         List<EndpointConfig> configured = config.endpoints();
         this.endpoints = new Endpoint[configured.size()];
         this.pools = new UpstreamPool[configured.size()];
@@ -43,6 +47,10 @@ public final class LocalCluster {
 
     public String name() {
         return config.name();
+    }
+
+    public BodyCounters bodyCounters() {
+        return bodyCounters;
     }
 
     public int size() {

@@ -1,5 +1,8 @@
 package dev.synedge.upstream;
 
+import dev.synedge.body.BodyCounters;
+import dev.synedge.body.BodyPolicy;
+import dev.synedge.body.MappedWindow;
 import dev.synedge.net.Errno;
 import dev.synedge.net.FastOpen;
 import dev.synedge.net.IoVector;
@@ -17,6 +20,8 @@ import io.netty.channel.epoll.EpollIoOps;
 import io.netty.channel.unix.FileDescriptor;
 import io.netty.util.concurrent.Future;
 import java.lang.foreign.MemorySegment;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * One connection to an upstream endpoint: our own socket (native-sockets), driven by the
@@ -31,10 +36,16 @@ import java.lang.foreign.MemorySegment;
  * anything was sent, and the first {@link #write} carries the request in the SYN. A refusal
  * then surfaces on that write or on a later read, as a {@link NativeException}.
  *
+ * <p>Response bodies can be mapped instead of read ({@link #mappedWindow}): the window is opened
+ * on first use and kept for the connection's life; closing the socket unmaps it once the
+ * client writes still using its pages are done.
+ *
  * <p>Ownership: the socket has one {@link Owner} at a time (the exchange using it, or the pool
  * keeping it idle); {@link #handOver} changes it. Only the loop thread touches it.
  */
 public final class UpstreamSocket implements EpollIoHandle {
+
+    private static final Logger log = LoggerFactory.getLogger(UpstreamSocket.class);
 
     /** Receives the socket's readiness on the loop thread. */
     public interface Owner {
@@ -68,6 +79,9 @@ public final class UpstreamSocket implements EpollIoHandle {
     private boolean established;
     private boolean closed;
     private int exchanges;
+    private MappedWindow window;
+    /** mmap of a zero-copy window failed (an MPTCP socket): bodies are not mapped here. */
+    private boolean unmappable;
 
     private UpstreamSocket(LinuxSocket socket, Endpoint endpoint, boolean fastOpen, Owner owner) {
         this.socket = socket;
@@ -191,6 +205,40 @@ public final class UpstreamSocket implements EpollIoHandle {
         return n;
     }
 
+    /**
+     * Reads at most {@code max} bytes into the writable space of a direct buffer, advancing its
+     * writer index: exactly the bytes zero-copy receive left to be copied, not more.
+     */
+    public int read(ByteBuf buf, int max) throws NativeException {
+        int n = socket.read(address(buf) + buf.writerIndex(), Math.min(max, buf.writableBytes()));
+        if (n > 0) {
+            buf.writerIndex(buf.writerIndex() + n);
+        }
+        return n;
+    }
+
+    /** Whether response bodies may be mapped from this socket (not known to fail). */
+    public boolean mappable() {
+        return !unmappable && (window == null || window.usable());
+    }
+
+    /**
+     * This socket's zero-copy window, mapped on first use with {@code counters} (its cluster's)
+     * counting what it holds; null when the socket cannot be mapped (MPTCP: ENODEV), which is
+     * remembered.
+     */
+    public MappedWindow mappedWindow(BodyCounters counters) {
+        if (window == null && !unmappable && !closed) {
+            try {
+                window = MappedWindow.open(socket.fd(), BodyPolicy.WINDOW_BYTES, counters);
+            } catch (NativeException e) {
+                unmappable = true;
+                log.debug("{}: no zero-copy receive: {}", this, e.getMessage());
+            }
+        }
+        return window != null && window.usable() ? window : null;
+    }
+
     /** Base address of a direct buffer's memory (add the reader or writer index). */
     public static long address(ByteBuf buf) {
         if (buf.hasMemoryAddress()) {
@@ -286,6 +334,9 @@ public final class UpstreamSocket implements EpollIoHandle {
             }
         }
         socket.close();
+        if (window != null) {
+            window.close();
+        }
     }
 
     @Override

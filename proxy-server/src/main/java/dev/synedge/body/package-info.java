@@ -1,0 +1,13 @@
+/**
+ * How response body bytes travel from an upstream socket to the client, once the exchange's
+ * body decoder has said how many data bytes come next: copied through pooled buffers, mapped
+ * from the socket's receive queue ({@code TCP_ZEROCOPY_RECEIVE}, {@link dev.synedge.body.MappedWindow})
+ * or spliced through a kernel pipe ({@link dev.synedge.body.Splice}). {@link dev.synedge.body.BodyPolicy}
+ * picks the path per response from the cluster's {@code response-body} setting;
+ * {@link dev.synedge.body.BodyCounters} counts the bytes of each path per cluster.
+ *
+ * <p>Everything here is used from one event loop, except {@link dev.synedge.body.ZeroCopyProbe},
+ * which all loops of a server share. Uses native-sockets, config, http (only to know which
+ * framings pass bodies through unchanged) and Netty; knows nothing of exchanges.
+ */
+package dev.synedge.body;
