@@ -389,6 +389,36 @@ class ResponseBodyPathsTest {
         }
     }
 
+    /**
+     * A close-delimited body is re-chunked for a keep-alive client and a chunked one keeps its
+     * trailers, whatever path the data takes; the close ends the upstream connection.
+     */
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"copy", "zero-copy", "splice", "auto"})
+    @SuppressWarnings("try")
+    void closeDelimitedBodiesAreRechunkedAndTrailersPassOnEveryPath(String responseBody) throws Exception {
+        try (Sysctl.Change ignored = Sysctl.set(HIGH_ORDER, "1"); TestProxy proxy = proxy(responseBody);
+             BodyClient client = BodyClient.connect(proxy.address())) {
+            BodyClient.Response closeDelimited = client.get("/3m?close-delimited=1");
+            assertThat(closeDelimited.chunked()).as("re-chunked for the keep-alive client").isTrue();
+            assertThat(closeDelimited.length()).isEqualTo(3 * MIB);
+            assertThat(closeDelimited.firstWrongByte()).isEqualTo(-1);
+            assertThat(closeDelimited.crc32c()).isEqualTo(closeDelimited.field("x-body-checksum"));
+            BodyClient.Response withTrailers = client.get("/3m?chunked=100001&trailers=1");
+            assertThat(withTrailers.length()).isEqualTo(3 * MIB);
+            assertThat(withTrailers.firstWrongByte()).isEqualTo(-1);
+            assertThat(withTrailers.trailers()).contains("X-Trailer-Checksum: " + withTrailers.crc32c());
+            BodyCounters.Snapshot c = settled(proxy);
+            assertThat(c.total()).isEqualTo(6 * MIB);
+            assertThat(c.spliced()).as("neither body passes through unchanged").isZero();
+            if (responseBody.equals("copy") || responseBody.equals("splice")) {
+                assertThat(c.copied()).isEqualTo(6 * MIB);
+            } else {
+                assertThat(c.mapped()).as("mapped").isGreaterThan(3 * MIB);
+            }
+        }
+    }
+
     /** Responses without a body take no fast path and leave the connection in step. */
     @ParameterizedTest(name = "{0}")
     @ValueSource(strings = {"copy", "zero-copy", "splice", "auto"})
