@@ -1,0 +1,106 @@
+package dev.synedge.loadtest.report;
+
+import dev.synedge.loadtest.generator.LoadSpec;
+import dev.synedge.loadtest.runner.Comparison;
+import dev.synedge.loadtest.scenario.Scenario;
+import java.util.List;
+import java.util.Locale;
+
+/** One Markdown table per scenario: the metric with its ratio to the baseline, then medians. */
+public final class MarkdownReport {
+
+    private MarkdownReport() {}
+
+    public static String tables(Comparison c, List<Summary.ScenarioSummary> summaries) {
+        StringBuilder out = new StringBuilder();
+        for (Summary.ScenarioSummary s : summaries) {
+            out.append(table(c, s)).append('\n');
+        }
+        return out.toString();
+    }
+
+    static String table(Comparison c, Summary.ScenarioSummary s) {
+        Scenario scenario = s.scenario();
+        StringBuilder out = new StringBuilder();
+        out.append("### ").append(scenario.name()).append("\n\n");
+        out.append(sentence(scenario.description())).append(' ').append(setup(scenario.load(), c.rounds()));
+        if (!scenario.rtt().isZero()) {
+            out.append(s.rttApplied()
+                    ? " Round-trip time: +" + scenario.rtt().toMillis() + " ms on loopback."
+                    : " **The scenario asks for +" + scenario.rtt().toMillis()
+                            + " ms of round-trip time, which was not applied (no --rtt-command).**");
+        }
+        out.append(" Compared on ").append(s.metric().label()).append(" (")
+                .append(scenario.metric().higherIsBetter() ? "higher" : "lower").append(" is better).\n\n");
+
+        out.append("| target | ").append(s.metric().label()).append(" median (min–max) | × ").append(c.baseline())
+                .append(" median (min–max) |");
+        for (Figure f : s.figures()) {
+            out.append(' ').append(f.label()).append(" |");
+        }
+        out.append("\n|---|---:|---:|");
+        out.append("---:|".repeat(s.figures().size()));
+        out.append('\n');
+        for (Summary.TargetSummary t : s.targets()) {
+            out.append("| ").append(t.target()).append(" | ").append(range(s.metric(), t.metric())).append(" | ")
+                    .append(ratio(t.ratio())).append(" |");
+            for (Figure f : s.figures()) {
+                out.append(' ').append(f.format(t.figures().get(f).median())).append(" |");
+            }
+            out.append('\n');
+        }
+        for (Summary.TargetSummary t : s.targets()) {
+            for (String failure : t.failures()) {
+                out.append("\n").append(t.target()).append(" failed in ").append(failure).append("  ");
+            }
+        }
+        if (s.targets().stream().anyMatch(t -> !t.failures().isEmpty())) {
+            out.append('\n');
+        }
+        return out.toString();
+    }
+
+    private static String sentence(String text) {
+        String t = text.strip();
+        if (t.isEmpty()) {
+            return "";
+        }
+        return Character.toUpperCase(t.charAt(0)) + t.substring(1) + (t.endsWith(".") ? "" : ".");
+    }
+
+    static String setup(LoadSpec load, int rounds) {
+        String s = sentence(load.describe());
+        return switch (load.mode()) {
+            case IDLE -> s + " " + rounds + " rounds; RSS sampled before opening and " + seconds(load.settle().toMillis())
+                    + " after the last connection was answered.";
+            case CLOSED, OPEN -> s + " " + seconds(load.warmup().toMillis()) + " warm-up, "
+                    + (load.requests() > 0 ? load.requests() + " requests" : seconds(load.duration().toMillis()))
+                    + " measured, " + rounds + " rounds.";
+        };
+    }
+
+    private static String seconds(long millis) {
+        return millis % 1000 == 0 ? millis / 1000 + " s" : String.format(Locale.ROOT, "%.1f s", millis / 1000.0);
+    }
+
+    static String range(Figure f, Stat s) {
+        if (!s.present()) {
+            return "–";
+        }
+        if (s.n() == 1) {
+            return f.format(s.median());
+        }
+        return f.format(s.median()) + " (" + f.format(s.min()) + "–" + f.format(s.max()) + ")";
+    }
+
+    static String ratio(Stat s) {
+        if (!s.present()) {
+            return "–";
+        }
+        String median = String.format(Locale.ROOT, "%.2f", s.median());
+        if (s.n() == 1) {
+            return median;
+        }
+        return median + String.format(Locale.ROOT, " (%.2f–%.2f)", s.min(), s.max());
+    }
+}
