@@ -188,7 +188,7 @@ final class HttpConnection implements EpollIoHandle {
                 markEstablished();
             }
             if ((ops & (IN | RDHUP | HUP)) != 0) {
-                readAll();
+                readAll((ops & (RDHUP | HUP)) != 0);
             }
             if (!closed && (ops & OUT) != 0) {
                 markEstablished();
@@ -234,7 +234,7 @@ final class HttpConnection implements EpollIoHandle {
             return;
         }
         try {
-            readAll();
+            readAll(true);
         } catch (NativeException e) {
             fail(ErrorKind.of(e, !established));
         } catch (MalformedResponseException e) {
@@ -242,7 +242,14 @@ final class HttpConnection implements EpollIoHandle {
         }
     }
 
-    private void readAll() throws NativeException, MalformedResponseException {
+    /**
+     * Reads until the socket would block, EOF, or the per-event budget. Without
+     * {@code peerClosed} a short read ends it early: it took everything queued, and bytes that
+     * arrive later raise a new edge, so the read that would only say EAGAIN is saved. When the
+     * peer's FIN is already queued ({@code peerClosed}) no new edge would come for it, so
+     * reading goes on to EOF.
+     */
+    private void readAll(boolean peerClosed) throws NativeException, MalformedResponseException {
         ReadBuffer buffer = worker.readBuffer();
         for (int reads = 0; reads < READS_PER_EVENT; reads++) {
             int n = socket.read(buffer.address(), buffer.capacity());
@@ -255,7 +262,7 @@ final class HttpConnection implements EpollIoHandle {
             }
             markEstablished();
             consume(buffer, n);
-            if (closed) {
+            if (closed || (n < buffer.capacity() && !peerClosed)) {
                 return;
             }
         }

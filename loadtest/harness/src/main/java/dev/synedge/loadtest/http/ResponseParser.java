@@ -8,9 +8,9 @@ import java.util.zip.CRC32C;
 /**
  * Frames HTTP/1.1 responses from the bytes a connection reads, one response at a time, and
  * keeps only what a load test checks: status, body length, persistence and the origin's
- * {@code X-Body-Checksum}. It parses in place: a head that arrives in one read is read where
- * it lies; only a head split over reads is copied (into a small per-connection array). Body
- * bytes are counted, and run through CRC32C only when the response announced a checksum.
+ * {@code X-Body-Checksum}. Body bytes are counted where they were read, and run through
+ * CRC32C (on the read buffer, no copy) only when the response announced a checksum; the head,
+ * a few hundred bytes, is copied once in bulk into a small reused array and framed there.
  *
  * <p>Interim 1xx responses are skipped. Bodies are framed by chunked coding, Content-Length,
  * or the end of the connection, as RFC 9112 §6.3 orders them; responses to HEAD and 204/304
@@ -20,20 +20,21 @@ public final class ResponseParser {
 
     /** Longest head accepted; longer is treated as malformed. */
     public static final int MAX_HEAD = 64 * 1024;
+    /** Bytes copied per step while looking for the end of a head. */
+    private static final int HEAD_WINDOW = 1024;
 
     private enum State { HEAD, FIXED_BODY, CHUNK_SIZE, CHUNK_EXTENSION, CHUNK_DATA, CHUNK_DATA_CR, CHUNK_DATA_LF,
         TRAILERS, UNTIL_CLOSE, DONE }
 
     private final CRC32C crc = new CRC32C();
     private final boolean verifyChecksum;
-    private byte[] pending = new byte[512];
-    private int pendingLength;
+    private byte[] head = new byte[HEAD_WINDOW];
+    private int headLength;
 
     private State state = State.HEAD;
     private boolean headRequest;
     private boolean started;
     private int lineLength;
-    private int headBytes;
 
     private int status;
     private int minorVersion;
@@ -65,8 +66,7 @@ public final class ResponseParser {
 
     private void resetHead() {
         lineLength = 0;
-        headBytes = 0;
-        pendingLength = 0;
+        headLength = 0;
         status = 0;
         minorVersion = 1;
         contentLength = -1;
@@ -200,114 +200,121 @@ public final class ResponseParser {
 
     // ---- head
 
+    /**
+     * Copies the head in bulk into the per-connection array (a few hundred bytes, one copy)
+     * and frames it there: plain array reads beat a bounds-checked access per byte of native
+     * memory. Bytes copied past the head's end are not consumed; the body is read in place.
+     */
     private int head(MemorySegment s, int from, int to) throws MalformedResponseException {
         int i = from;
-        boolean end = false;
         while (i < to) {
-            byte b = s.get(JAVA_BYTE, i++);
+            int n = Math.min(to - i, HEAD_WINDOW);
+            if (headLength + n > MAX_HEAD) {
+                n = MAX_HEAD - headLength;
+                if (n <= 0) {
+                    throw new MalformedResponseException("response head longer than " + MAX_HEAD + " bytes");
+                }
+            }
+            ensureHeadCapacity(headLength + n);
+            MemorySegment.copy(s, JAVA_BYTE, i, head, headLength, n);
+            int scanFrom = headLength;
+            headLength += n;
+            int end = endOfHead(scanFrom);
+            if (end >= 0) {
+                int consumed = end - scanFrom;
+                headLength = end;
+                parseHead();
+                afterHead();
+                return i + consumed;
+            }
+            i += n;
+        }
+        return i;
+    }
+
+    private void ensureHeadCapacity(int needed) {
+        if (needed > head.length) {
+            byte[] bigger = new byte[Math.max(head.length * 2, needed)];
+            System.arraycopy(head, 0, bigger, 0, headLength);
+            head = bigger;
+        }
+    }
+
+    /** Index just past the empty line that ends the head, scanning from {@code from}; -1 if not yet. */
+    private int endOfHead(int from) {
+        byte[] h = head;
+        for (int i = from; i < headLength; i++) {
+            byte b = h[i];
             if (b == '\n') {
                 if (lineLength == 0) {
-                    end = true;
-                    break;
+                    return i + 1;
                 }
                 lineLength = 0;
             } else if (b != '\r') {
                 lineLength++;
             }
         }
-        headBytes += i - from;
-        if (headBytes > MAX_HEAD) {
-            throw new MalformedResponseException("response head longer than " + MAX_HEAD + " bytes");
-        }
-        if (!end) {
-            append(s, from, i);
-            return i;
-        }
-        if (pendingLength == 0) {
-            parseHead(s, from, i);
-        } else {
-            append(s, from, i);
-            parseHead(MemorySegment.ofArray(pending), 0, pendingLength);
-        }
-        afterHead();
-        return i;
+        return -1;
     }
 
-    private void append(MemorySegment s, int from, int to) {
-        int n = to - from;
-        if (pendingLength + n > pending.length) {
-            byte[] bigger = new byte[Math.max(pending.length * 2, pendingLength + n)];
-            System.arraycopy(pending, 0, bigger, 0, pendingLength);
-            pending = bigger;
-        }
-        MemorySegment.copy(s, JAVA_BYTE, from, pending, pendingLength, n);
-        pendingLength += n;
-    }
-
-    private void parseHead(MemorySegment s, long start, long end) throws MalformedResponseException {
+    private void parseHead() throws MalformedResponseException {
+        byte[] h = head;
+        int end = headLength;
         // Status line: HTTP/1.x SP 3DIGIT SP reason
-        if (end - start < 14 || s.get(JAVA_BYTE, start) != 'H' || s.get(JAVA_BYTE, start + 1) != 'T'
-                || s.get(JAVA_BYTE, start + 2) != 'T' || s.get(JAVA_BYTE, start + 3) != 'P'
-                || s.get(JAVA_BYTE, start + 4) != '/' || s.get(JAVA_BYTE, start + 5) != '1'
-                || s.get(JAVA_BYTE, start + 6) != '.' || s.get(JAVA_BYTE, start + 8) != ' ') {
+        if (end < 14 || h[0] != 'H' || h[1] != 'T' || h[2] != 'T' || h[3] != 'P' || h[4] != '/' || h[5] != '1'
+                || h[6] != '.' || h[8] != ' ') {
             throw new MalformedResponseException("malformed status line");
         }
-        minorVersion = digit(s.get(JAVA_BYTE, start + 7));
-        status = digit(s.get(JAVA_BYTE, start + 9)) * 100 + digit(s.get(JAVA_BYTE, start + 10)) * 10
-                + digit(s.get(JAVA_BYTE, start + 11));
-        long line = nextLine(s, start, end);
+        minorVersion = digit(h[7]);
+        status = digit(h[9]) * 100 + digit(h[10]) * 10 + digit(h[11]);
+        int line = nextLine(h, 0, end);
         while (line < end) {
-            long lineEnd = lineEnd(s, line, end);
-            if (lineEnd == line) {
+            int next = nextLine(h, line, end);
+            int lineEnd = next - 1;
+            if (lineEnd > line && h[lineEnd - 1] == '\r') {
+                lineEnd--;
+            }
+            if (lineEnd <= line) {
                 break;
             }
-            field(s, line, lineEnd);
-            line = nextLine(s, line, end);
+            field(h, line, lineEnd);
+            line = next;
         }
     }
 
-    private static long nextLine(MemorySegment s, long from, long end) {
-        for (long i = from; i < end; i++) {
-            if (s.get(JAVA_BYTE, i) == '\n') {
+    /** Index after the next LF at or after {@code from} (or {@code end}). */
+    private static int nextLine(byte[] h, int from, int end) {
+        for (int i = from; i < end; i++) {
+            if (h[i] == '\n') {
                 return i + 1;
             }
         }
-        return end;
+        return end + 1;
     }
 
-    /** End of the line's content: before its CRLF (or bare LF). */
-    private static long lineEnd(MemorySegment s, long from, long end) {
-        long i = from;
-        while (i < end && s.get(JAVA_BYTE, i) != '\n') {
-            i++;
+    private void field(byte[] h, int line, int lineEnd) throws MalformedResponseException {
+        int nameLength = 0;
+        while (line + nameLength < lineEnd && h[line + nameLength] != ':') {
+            nameLength++;
         }
-        if (i > from && s.get(JAVA_BYTE, i - 1) == '\r') {
-            i--;
-        }
-        return i;
-    }
-
-    private void field(MemorySegment s, long line, long lineEnd) throws MalformedResponseException {
-        long colon = line;
-        while (colon < lineEnd && s.get(JAVA_BYTE, colon) != ':') {
-            colon++;
-        }
-        if (colon == lineEnd) {
+        if (line + nameLength == lineEnd) {
             throw new MalformedResponseException("header line without a colon");
         }
-        long v = colon + 1;
-        long ve = lineEnd;
-        while (v < ve && isSpace(s.get(JAVA_BYTE, v))) {
+        if (nameLength != 14 && nameLength != 17 && nameLength != 10 && nameLength != 15) {
+            return;
+        }
+        int v = line + nameLength + 1;
+        int ve = lineEnd;
+        while (v < ve && isSpace(h[v])) {
             v++;
         }
-        while (ve > v && isSpace(s.get(JAVA_BYTE, ve - 1))) {
+        while (ve > v && isSpace(h[ve - 1])) {
             ve--;
         }
-        int nameLength = (int) (colon - line);
         switch (nameLength) {
             case 14 -> {
-                if (nameIs(s, line, "content-length")) {
-                    long value = decimal(s, v, ve);
+                if (nameIs(h, line, "content-length")) {
+                    long value = decimal(h, v, ve);
                     if (contentLength >= 0 && contentLength != value) {
                         throw new MalformedResponseException("conflicting Content-Length fields");
                     }
@@ -315,32 +322,30 @@ public final class ResponseParser {
                 }
             }
             case 17 -> {
-                if (nameIs(s, line, "transfer-encoding")) {
-                    chunked = ve - v >= 7 && valueEndsWith(s, ve, "chunked");
+                if (nameIs(h, line, "transfer-encoding")) {
+                    chunked = ve - v >= 7 && nameIs(h, ve - 7, "chunked");
                     if (!chunked) {
                         throw new MalformedResponseException("transfer coding other than chunked");
                     }
                 }
             }
             case 10 -> {
-                if (nameIs(s, line, "connection")) {
-                    connectionClose |= containsToken(s, v, ve, "close");
-                    connectionKeepAlive |= containsToken(s, v, ve, "keep-alive");
-                }
-            }
-            case 15 -> {
-                if (verifyChecksum && nameIs(s, line, "x-body-checksum")) {
-                    checksum = hex32(s, v, ve);
-                    checksumPresent = true;
+                if (nameIs(h, line, "connection")) {
+                    connectionClose |= containsToken(h, v, ve, "close");
+                    connectionKeepAlive |= containsToken(h, v, ve, "keep-alive");
                 }
             }
             default -> {
-                // Other fields do not change how the response is framed or checked.
+                if (verifyChecksum && nameIs(h, line, "x-body-checksum")) {
+                    checksum = hex32(h, v, ve);
+                    checksumPresent = true;
+                }
             }
         }
     }
 
     private void afterHead() throws MalformedResponseException {
+        headLength = 0;
         if (status >= 100 && status < 200 && status != 101) {
             // Interim response: the final one follows on the same stream.
             resetHead();
@@ -454,38 +459,33 @@ public final class ResponseParser {
         return lower >= 'a' && lower <= 'f' ? lower - 'a' + 10 : -1;
     }
 
-    /** Case-insensitive match of a field name whose length was already checked. */
-    private static boolean nameIs(MemorySegment s, long at, String lowerName) {
+    /** Case-insensitive match of {@code lowerName} at {@code at} (letters and '-' only). */
+    private static boolean nameIs(byte[] h, int at, String lowerName) {
         for (int k = 0; k < lowerName.length(); k++) {
-            if ((s.get(JAVA_BYTE, at + k) | 0x20) != lowerName.charAt(k)) {
+            if ((h[at + k] | 0x20) != lowerName.charAt(k)) {
                 return false;
             }
         }
         return true;
     }
 
-    private static boolean valueEndsWith(MemorySegment s, long end, String lowerWord) {
-        long at = end - lowerWord.length();
-        return nameIs(s, at, lowerWord);
-    }
-
     /** Whether a comma-separated field value holds {@code lowerToken}, ignoring case. */
-    private static boolean containsToken(MemorySegment s, long from, long to, String lowerToken) {
-        long start = from;
+    private static boolean containsToken(byte[] h, int from, int to, String lowerToken) {
+        int start = from;
         while (start < to) {
-            long end = start;
-            while (end < to && s.get(JAVA_BYTE, end) != ',') {
+            int end = start;
+            while (end < to && h[end] != ',') {
                 end++;
             }
-            long a = start;
-            long b = end;
-            while (a < b && isSpace(s.get(JAVA_BYTE, a))) {
+            int a = start;
+            int b = end;
+            while (a < b && isSpace(h[a])) {
                 a++;
             }
-            while (b > a && isSpace(s.get(JAVA_BYTE, b - 1))) {
+            while (b > a && isSpace(h[b - 1])) {
                 b--;
             }
-            if (b - a == lowerToken.length() && nameIs(s, a, lowerToken)) {
+            if (b - a == lowerToken.length() && nameIs(h, a, lowerToken)) {
                 return true;
             }
             start = end + 1;
@@ -493,13 +493,13 @@ public final class ResponseParser {
         return false;
     }
 
-    private static long decimal(MemorySegment s, long from, long to) throws MalformedResponseException {
+    private static long decimal(byte[] h, int from, int to) throws MalformedResponseException {
         if (from == to || to - from > 18) {
             throw new MalformedResponseException("bad Content-Length");
         }
         long value = 0;
-        for (long i = from; i < to; i++) {
-            byte b = s.get(JAVA_BYTE, i);
+        for (int i = from; i < to; i++) {
+            byte b = h[i];
             if (b < '0' || b > '9') {
                 throw new MalformedResponseException("bad Content-Length");
             }
@@ -508,13 +508,13 @@ public final class ResponseParser {
         return value;
     }
 
-    private static int hex32(MemorySegment s, long from, long to) throws MalformedResponseException {
+    private static int hex32(byte[] h, int from, int to) throws MalformedResponseException {
         if (to - from != 8) {
             throw new MalformedResponseException("X-Body-Checksum is not 8 hex digits");
         }
         int value = 0;
-        for (long i = from; i < to; i++) {
-            int d = hexDigit(s.get(JAVA_BYTE, i));
+        for (int i = from; i < to; i++) {
+            int d = hexDigit(h[i]);
             if (d < 0) {
                 throw new MalformedResponseException("X-Body-Checksum is not 8 hex digits");
             }

@@ -71,11 +71,11 @@ public final class MarkdownReport {
     static String setup(LoadSpec load, int rounds) {
         String s = sentence(load.describe());
         return switch (load.mode()) {
-            case IDLE -> s + " " + rounds + " rounds; RSS sampled before opening and " + seconds(load.settle().toMillis())
+            case IDLE -> s + " " + rounds + (rounds == 1 ? " round" : " rounds") + "; RSS sampled before opening and " + seconds(load.settle().toMillis())
                     + " after the last connection was answered.";
             case CLOSED, OPEN -> s + " " + seconds(load.warmup().toMillis()) + " warm-up, "
                     + (load.requests() > 0 ? load.requests() + " requests" : seconds(load.duration().toMillis()))
-                    + " measured, " + rounds + " rounds.";
+                    + " measured, " + rounds + (rounds == 1 ? " round." : " rounds.");
         };
     }
 

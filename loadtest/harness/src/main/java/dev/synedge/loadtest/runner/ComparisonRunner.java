@@ -116,8 +116,22 @@ public final class ComparisonRunner {
         if (!scenario.rtt().isZero()) {
             if (rtt.available()) {
                 progress.log("rtt: " + rtt.onCommand(scenario.rtt()));
-                rtt.apply(scenario.rtt());
-                rttApplied = true;
+                try {
+                    rtt.apply(scenario.rtt());
+                    rttApplied = true;
+                } catch (IOException e) {
+                    // Without its round-trip time the scenario would measure something else.
+                    progress.log("skipping " + scenario.name() + ": " + e.getMessage());
+                    for (int round = 1; round <= options.rounds(); round++) {
+                        for (TargetProcess target : processes) {
+                            runs.add(new RunRecord(scenario.name(), target.target().name(), round, null, null,
+                                    "round-trip time could not be added: " + e.getMessage()));
+                            progress.begin(scenario.name(), Duration.ZERO);
+                            progress.end();
+                        }
+                    }
+                    return false;
+                }
             } else {
                 progress.log("warning: " + scenario.name() + " asks for " + scenario.rtt().toMillis()
                         + " ms of round-trip time but no --rtt-command was given: running it on plain loopback");

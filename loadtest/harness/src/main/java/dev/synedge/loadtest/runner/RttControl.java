@@ -46,8 +46,15 @@ public final class RttControl {
         return onTemplate.replace("{ms}", Long.toString(ms)).replace("{half}", Double.toString(ms / 2.0));
     }
 
+    /** Turns it on; when that fails, runs the off command once (it may be half on) and throws. */
     public void apply(Duration rtt) throws IOException {
-        run(onCommand(rtt));
+        try {
+            run(onCommand(rtt));
+        } catch (IOException e) {
+            active = true;
+            removeQuietly();
+            throw e;
+        }
         active = true;
         if (hook == null) {
             hook = new Thread(this::removeQuietly, "rtt-off");
