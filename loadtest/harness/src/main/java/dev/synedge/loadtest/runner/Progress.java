@@ -28,7 +28,7 @@ public final class Progress implements AutoCloseable {
     private long runExpectedNanos;
     private String label = "";
 
-    private Progress(PrintStream out, boolean terminal) {
+    Progress(PrintStream out, boolean terminal) {
         this.out = out;
         this.terminal = terminal;
         if (terminal) {
