@@ -62,11 +62,14 @@ public record LoadSpec(Mode mode, int connections, int pipeline, boolean connect
     }
 
     public Builder toBuilder() {
-        return new Builder().mode(mode).connections(connections).pipeline(pipeline)
+        Builder b = new Builder().mode(mode).connections(connections).pipeline(pipeline)
                 .connectionPerRequest(connectionPerRequest).fastOpen(fastOpen).rate(rate)
-                .maxConnections(maxConnections).threads(threads).warmup(warmup).duration(duration)
-                .requests(requests).timeout(timeout).verifyChecksum(verifyChecksum)
-                .connectConcurrency(connectConcurrency).settle(settle);
+                .maxConnections(maxConnections).threads(threads).warmup(warmup).timeout(timeout)
+                .verifyChecksum(verifyChecksum).connectConcurrency(connectConcurrency).settle(settle);
+        // Both as they are: the setters clear each other.
+        b.duration = duration;
+        b.requests = requests;
+        return b;
     }
 
     /** One line for logs and report headings, e.g. {@code closed loop, 50 connections, 1 thread}. */
