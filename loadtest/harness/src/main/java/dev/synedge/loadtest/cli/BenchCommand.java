@@ -86,6 +86,11 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--rtt-off-command", paramLabel = "COMMAND", description = "Removes it again, e.g. '/work/shared/tools/rtt off'.")
     private String rttOff;
 
+    @Option(names = "--restart-command", paramLabel = "COMMAND",
+            description = "Restarts the targets the runner did not start, before each run of a scenario with "
+                    + "fresh-target = true (idle memory), e.g. '/work/shared/tools/peers start'.")
+    private String restartCommand;
+
     @Option(names = "--warmup", converter = Durations.class, description = "Override every scenario's warm-up.")
     private Duration warmup;
 
@@ -142,8 +147,9 @@ public final class BenchCommand implements Callable<Integer> {
         Comparison comparison;
         try (Progress progress = Progress.forStdout()) {
             RttControl rtt = new RttControl(rttOn, rttOff, System.out);
-            ComparisonRunner runner = new ComparisonRunner(scenarios, targets, new ComparisonRunner.Options(rounds,
-                    baseline != null ? baseline : targets.getFirst().name(), pause, dir.resolve("logs")), rtt, progress);
+            ComparisonRunner.Options options = new ComparisonRunner.Options(rounds,
+                    baseline != null ? baseline : targets.getFirst().name(), pause, dir.resolve("logs"), restartCommand);
+            ComparisonRunner runner = new ComparisonRunner(scenarios, targets, options, rtt, progress);
             progress.log("synedge bench: " + scenarios.size() + " scenarios x " + targets.size() + " targets x "
                     + rounds + " rounds; results in " + dir);
             comparison = runner.run(Launcher.command(spec));
@@ -154,7 +160,15 @@ public final class BenchCommand implements Callable<Integer> {
         List<Summary.ScenarioSummary> summaries = Summary.of(comparison);
         Path json = dir.resolve("results.json");
         Files.writeString(json, JsonReport.render(comparison, summaries), StandardCharsets.UTF_8);
-        List<Path> plots = noPlots ? List.of() : Charts.write(comparison, summaries, dir);
+        List<Path> plots = List.of();
+        if (!noPlots) {
+            try {
+                plots = Charts.write(comparison, summaries, dir);
+            } catch (IOException | RuntimeException e) {
+                // The figures are in the JSON and the tables; a plot failure must not lose them.
+                System.err.println("synedge bench: plots not written: " + e);
+            }
+        }
         Path reportMd = dir.resolve("report.md");
         Files.writeString(reportMd, BenchmarksReport.render(comparison, summaries, reportMd, plots, json));
         if (report != null) {
@@ -181,6 +195,6 @@ public final class BenchCommand implements Callable<Integer> {
                 b.duration(duration);
             }
         }
-        return new Scenario(s.name(), s.description(), s.source(), b.build(), s.requests(), s.rtt(), s.metric());
+        return s.withLoad(b.build());
     }
 }

@@ -4,10 +4,13 @@ import dev.synedge.loadtest.generator.LoadResult;
 import dev.synedge.loadtest.generator.Mode;
 import dev.synedge.loadtest.runner.Comparison;
 import dev.synedge.loadtest.runner.RunRecord;
+import java.awt.Graphics2D;
+import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import javax.imageio.ImageIO;
 import org.HdrHistogram.Histogram;
 import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.CategoryChart;
@@ -119,10 +122,28 @@ public final class Charts {
         if (charts.isEmpty()) {
             return false;
         }
-        int cols = Math.min(2, charts.size());
-        int rows = (charts.size() + cols - 1) / cols;
-        BitmapEncoder.saveBitmap(charts, rows, cols, file.toString(), BitmapEncoder.BitmapFormat.PNG);
+        writeGrid(charts, 2, file);
         return true;
+    }
+
+    /** Draws charts left to right, {@code columns} per row, on one white PNG. */
+    private static void writeGrid(List<CategoryChart> charts, int columns, Path file) throws IOException {
+        int cols = Math.min(columns, charts.size());
+        int rows = (charts.size() + cols - 1) / cols;
+        int w = charts.getFirst().getWidth();
+        int h = charts.getFirst().getHeight();
+        BufferedImage grid = new BufferedImage(w * cols, h * rows, BufferedImage.TYPE_INT_RGB);
+        Graphics2D g = grid.createGraphics();
+        try {
+            g.setColor(java.awt.Color.WHITE);
+            g.fillRect(0, 0, grid.getWidth(), grid.getHeight());
+            for (int i = 0; i < charts.size(); i++) {
+                g.drawImage(BitmapEncoder.getBufferedImage(charts.get(i)), (i % cols) * w, (i / cols) * h, null);
+            }
+        } finally {
+            g.dispose();
+        }
+        ImageIO.write(grid, "png", file.toFile());
     }
 
     /** Target CPU seconds per GB of body, for scenarios whose responses are 16 KiB or more. */

@@ -36,9 +36,13 @@ public enum Figure {
     KEPT("connections kept", "%.0f", r -> r.result().requests() - r.result().serverCloses()),
     RSS_BEFORE("RSS before MiB", "%.1f", r -> r.usage() == null ? Double.NaN : r.usage().rssStart() / 1048576.0),
     RSS_AFTER("RSS after MiB", "%.1f", r -> r.usage() == null ? Double.NaN : r.usage().rssEnd() / 1048576.0),
+    /**
+     * RSS growth over the connections still open when sampled; left out when the target kept
+     * fewer than 90 % of those asked for (it refused or closed the rest, after paying for them).
+     */
     KIB_PER_CONNECTION("KiB/connection", "%.2f", r -> {
         long kept = r.result().requests() - r.result().serverCloses();
-        return r.usage() == null || kept <= 0 ? Double.NaN
+        return r.usage() == null || kept <= 0 || kept < 0.9 * r.result().spec().connections() ? Double.NaN
                 : (r.usage().rssEnd() - r.usage().rssStart()) / 1024.0 / kept;
     });
 

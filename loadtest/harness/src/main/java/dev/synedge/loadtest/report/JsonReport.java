@@ -70,6 +70,8 @@ public final class JsonReport {
         out.put("requests", scenario.requests().stream().map(r -> r.label()).toList());
         out.put("rtt_ms", scenario.rtt().toMillis());
         out.put("rtt_applied", s.rttApplied());
+        out.put("fresh_target", scenario.freshTarget());
+        out.put("fresh_targets_applied", s.freshTargets());
         out.put("metric", scenario.metric().key());
         out.put("metric_figure", s.metric().key());
         out.put("higher_is_better", scenario.metric().higherIsBetter());

@@ -30,6 +30,11 @@ public final class MarkdownReport {
                     : " **The scenario asks for +" + scenario.rtt().toMillis()
                             + " ms of round-trip time, which was not applied (no --rtt-command).**");
         }
+        if (scenario.freshTarget()) {
+            out.append(s.freshTargets() ? " Every run started from a freshly started target."
+                    : " **Targets were not restarted between runs: after its first run a target reuses memory it"
+                            + " freed, so later rounds understate the growth.**");
+        }
         out.append(" Compared on ").append(s.metric().label()).append(" (")
                 .append(scenario.metric().higherIsBetter() ? "higher" : "lower").append(" is better).\n\n");
 
@@ -48,6 +53,11 @@ public final class MarkdownReport {
                 out.append(' ').append(f.format(t.figures().get(f).median())).append(" |");
             }
             out.append('\n');
+        }
+        if (s.figures().contains(Figure.KEPT)) {
+            out.append("\nKiB/connection is the RSS growth over the connections still open when sampled; it is left"
+                    + " out (–) where a target kept fewer than 90 % of them (it refused or closed the rest: a"
+                    + " connection limit).\n");
         }
         for (Summary.TargetSummary t : s.targets()) {
             for (String failure : t.failures()) {

@@ -21,8 +21,8 @@ public final class Summary {
     public record TargetSummary(String target, Stat metric, Stat ratio, Map<Figure, Stat> figures, List<String> failures) {}
 
     /** One scenario. */
-    public record ScenarioSummary(Scenario scenario, boolean rttApplied, Figure metric, List<Figure> figures,
-            List<TargetSummary> targets) {}
+    public record ScenarioSummary(Scenario scenario, boolean rttApplied, boolean freshTargets, Figure metric,
+            List<Figure> figures, List<TargetSummary> targets) {}
 
     private Summary() {}
 
@@ -52,7 +52,7 @@ public final class Summary {
                         .map(r -> "round " + r.round() + ": " + r.failure()).toList();
                 targets.add(new TargetSummary(target.target().name(), Stat.of(values), Stat.of(ratios), stats, failures));
             }
-            out.add(new ScenarioSummary(scenario, run.rttApplied(), metric, figures, targets));
+            out.add(new ScenarioSummary(scenario, run.rttApplied(), run.freshTargets(), metric, figures, targets));
         }
         return out;
     }

@@ -20,8 +20,11 @@ import java.util.List;
 public record Comparison(Instant started, Instant finished, MachineInfo machine, String command,
         List<ScenarioRun> scenarios, List<TargetInfo> targets, String baseline, int rounds, List<RunRecord> runs) {
 
-    /** A scenario as it was run. */
-    public record ScenarioRun(Scenario scenario, boolean rttApplied) {}
+    /**
+     * A scenario as it was run: whether its round-trip time was added, and whether every run
+     * of a fresh-target scenario really started from a restarted target.
+     */
+    public record ScenarioRun(Scenario scenario, boolean rttApplied, boolean freshTargets) {}
 
     /** A target and the version it reported. */
     public record TargetInfo(Target target, String version, boolean watched) {}

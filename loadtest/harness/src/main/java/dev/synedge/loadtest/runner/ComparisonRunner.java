@@ -31,8 +31,11 @@ public final class ComparisonRunner {
      * @param baseline target name ratios are taken against
      * @param pause    quiet time between runs (lets TIME_WAIT sockets and caches settle)
      * @param logDir   where started targets write their output
+     * @param restartCommand shell command that restarts targets the runner did not start, run
+     *                 before each run of a fresh-target scenario (e.g. the peers script's
+     *                 {@code start}); null when there is none
      */
-    public record Options(int rounds, String baseline, Duration pause, Path logDir) {
+    public record Options(int rounds, String baseline, Duration pause, Path logDir, String restartCommand) {
         public Options {
             if (rounds < 1) {
                 throw new IllegalArgumentException("rounds must be at least 1, got " + rounds);
@@ -98,7 +101,7 @@ public final class ComparisonRunner {
             List<RunRecord> runs = new ArrayList<>();
             List<Comparison.ScenarioRun> scenarioRuns = new ArrayList<>();
             for (Scenario scenario : scenarios) {
-                scenarioRuns.add(new Comparison.ScenarioRun(scenario, runScenario(scenario, processes, runs)));
+                scenarioRuns.add(runScenario(scenario, processes, runs));
             }
             return new Comparison(started, Instant.now(), machine, command, scenarioRuns, infos, options.baseline(),
                     options.rounds(), runs);
@@ -109,9 +112,9 @@ public final class ComparisonRunner {
         }
     }
 
-    /** Runs all rounds of one scenario; returns whether its round-trip time was applied. */
-    private boolean runScenario(Scenario scenario, List<TargetProcess> processes, List<RunRecord> runs)
-            throws IOException {
+    /** Runs all rounds of one scenario. */
+    private Comparison.ScenarioRun runScenario(Scenario scenario, List<TargetProcess> processes,
+            List<RunRecord> runs) throws IOException {
         boolean rttApplied = false;
         if (!scenario.rtt().isZero()) {
             if (rtt.available()) {
@@ -130,19 +133,29 @@ public final class ComparisonRunner {
                             progress.end();
                         }
                     }
-                    return false;
+                    return new Comparison.ScenarioRun(scenario, false, false);
                 }
             } else {
                 progress.log("warning: " + scenario.name() + " asks for " + scenario.rtt().toMillis()
                         + " ms of round-trip time but no --rtt-command was given: running it on plain loopback");
             }
         }
+        boolean allFresh = scenario.freshTarget();
         try {
             for (int round = 1; round <= options.rounds(); round++) {
                 for (TargetProcess target : processes) {
                     progress.begin(scenario.name() + " · " + target.target().name() + " · round " + round + "/"
                             + options.rounds(), scenario.expectedRunTime().plus(options.pause()));
-                    RunRecord record = runOne(scenario, target, round);
+                    RunRecord record;
+                    try {
+                        if (scenario.freshTarget()) {
+                            allFresh &= freshen(target);
+                        }
+                        record = runOne(scenario, target, round);
+                    } catch (IOException e) {
+                        record = new RunRecord(scenario.name(), target.target().name(), round, null, null,
+                                "restart failed: " + e.getMessage());
+                    }
                     runs.add(record);
                     progress.log(describe(record, scenario));
                     pause();
@@ -154,7 +167,31 @@ public final class ComparisonRunner {
                 rtt.remove();
             }
         }
-        return rttApplied;
+        if (scenario.freshTarget() && !allFresh) {
+            progress.log("warning: " + scenario.name() + " wants a fresh target for every run, but some targets were "
+                    + "not restarted (give --restart-command, or let the runner --start them)");
+        }
+        return new Comparison.ScenarioRun(scenario, rttApplied, allFresh);
+    }
+
+    /**
+     * Restarts a target before a run: the runner's own process directly, others through the
+     * restart command. Returns false when there is no way to.
+     */
+    private boolean freshen(TargetProcess target) throws IOException {
+        if (target.target().startCommand() != null) {
+            target.restart();
+            return true;
+        }
+        if (options.restartCommand() == null) {
+            return false;
+        }
+        Shell.run(options.restartCommand());
+        if (!target.awaitReachable(Duration.ofSeconds(30))) {
+            throw new IOException(target.target().name() + " does not accept connections after '"
+                    + options.restartCommand() + "'");
+        }
+        return true;
     }
 
     private RunRecord runOne(Scenario scenario, TargetProcess target, int round) {

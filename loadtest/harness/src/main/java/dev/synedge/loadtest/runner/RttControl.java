@@ -2,9 +2,7 @@ package dev.synedge.loadtest.runner;
 
 import java.io.IOException;
 import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Adds round-trip time for the scenarios that ask for it, by running user commands: one to
@@ -79,20 +77,7 @@ public final class RttControl {
     }
 
     private void run(String command) throws IOException {
-        Process p = new ProcessBuilder("bash", "-c", command).redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
-        try {
-            if (!p.waitFor(60, TimeUnit.SECONDS)) {
-                p.destroyForcibly();
-                throw new IOException("'" + command + "' did not finish in 60 s");
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IOException("interrupted running '" + command + "'", e);
-        }
-        if (p.exitValue() != 0) {
-            throw new IOException("'" + command + "' exited " + p.exitValue() + (out.isEmpty() ? "" : ": " + out));
-        }
+        String out = Shell.run(command);
         if (!out.isEmpty()) {
             log.println(out);
         }

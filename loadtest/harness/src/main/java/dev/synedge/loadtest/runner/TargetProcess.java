@@ -24,11 +24,12 @@ final class TargetProcess implements AutoCloseable {
     private static final Duration READY_TIMEOUT = Duration.ofMinutes(3);
 
     private final Target target;
-    private final Process started;
+    private final Path logDir;
+    private Process started;
 
-    private TargetProcess(Target target, Process started) {
+    private TargetProcess(Target target, Path logDir) {
         this.target = target;
-        this.started = started;
+        this.logDir = logDir;
     }
 
     /**
@@ -36,22 +37,33 @@ final class TargetProcess implements AutoCloseable {
      * until its port accepts connections.
      */
     static TargetProcess open(Target target, Path logDir) throws IOException {
-        if (target.startCommand() == null) {
-            return new TargetProcess(target, null);
+        TargetProcess handle = new TargetProcess(target, logDir);
+        if (target.startCommand() != null) {
+            handle.launch();
         }
+        return handle;
+    }
+
+    /** Stops the process the runner started and starts it again (a fresh process). */
+    void restart() throws IOException {
+        close();
+        launch();
+    }
+
+    private void launch() throws IOException {
         Files.createDirectories(logDir);
         Path log = logDir.resolve(target.name() + ".log");
         Process process = new ProcessBuilder("bash", "-c", "exec " + target.startCommand())
-                .redirectErrorStream(true).redirectOutput(log.toFile()).start();
-        TargetProcess handle = new TargetProcess(target, process);
+                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
+        started = process;
         long deadline = System.nanoTime() + READY_TIMEOUT.toNanos();
-        while (!handle.reachable()) {
+        while (!reachable()) {
             if (!process.isAlive()) {
                 throw new IOException("target " + target.name() + ": '" + target.startCommand() + "' exited with "
                         + process.exitValue() + " before listening on " + target.url() + "; last output:\n" + tail(log));
             }
             if (System.nanoTime() > deadline) {
-                handle.close();
+                close();
                 throw new IOException("target " + target.name() + ": nothing listens on " + target.url() + " after "
                         + READY_TIMEOUT.toSeconds() + " s of '" + target.startCommand() + "'; see " + log);
             }
@@ -59,11 +71,27 @@ final class TargetProcess implements AutoCloseable {
                 Thread.sleep(100);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-                handle.close();
+                close();
                 throw new IOException("interrupted while waiting for " + target.name(), e);
             }
         }
-        return handle;
+    }
+
+    /** Waits up to {@code timeout} until the target's port accepts connections. */
+    boolean awaitReachable(Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (!reachable()) {
+            if (System.nanoTime() > deadline) {
+                return false;
+            }
+            try {
+                Thread.sleep(50);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            }
+        }
+        return true;
     }
 
     private static String tail(Path log) {

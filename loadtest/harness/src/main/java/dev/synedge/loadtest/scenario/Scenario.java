@@ -16,12 +16,19 @@ import java.util.List;
  * @param requests    the request mix
  * @param rtt         round-trip time the runner adds while it runs (zero: none)
  * @param metric      the figure targets are compared on
+ * @param freshTarget every run needs a freshly started target (memory figures: a process that
+ *                    served earlier runs keeps freed memory and grows less)
  */
 public record Scenario(String name, String description, Path source, LoadSpec load, List<RequestSpec> requests,
-        Duration rtt, Metric metric) {
+        Duration rtt, Metric metric, boolean freshTarget) {
 
     public Scenario {
         requests = List.copyOf(requests);
+    }
+
+    /** The same scenario with another load (the runner's command-line overrides). */
+    public Scenario withLoad(LoadSpec newLoad) {
+        return new Scenario(name, description, source, newLoad, requests, rtt, metric, freshTarget);
     }
 
     /** Expected wall time of one run against one target (for progress and ETA). */

@@ -41,7 +41,8 @@ public final class ScenarioLoader {
             ConfigParseOptions.defaults().setAllowMissing(false));
     private static final Config REQUEST_DEFAULTS = ConfigFactory.parseResources(ScenarioLoader.class,
             "request-defaults.conf", ConfigParseOptions.defaults().setAllowMissing(false));
-    private static final Set<String> TOP_KEYS = Set.of("name", "description", "rtt", "report", "load", "requests");
+    private static final Set<String> TOP_KEYS = Set.of("name", "description", "rtt", "report", "load", "requests",
+            "fresh-target");
     private static final Set<String> REPORT_KEYS = Set.of("metric");
     private static final Set<String> LOAD_KEYS = DEFAULTS.getConfig("load").root().keySet();
     private static final Set<String> REQUEST_KEYS = Set.of("method", "path", "body", "headers", "weight",
@@ -122,7 +123,8 @@ public final class ScenarioLoader {
             } catch (IllegalArgumentException e) {
                 throw bad(file, "report.metric", e.getMessage());
             }
-            return new Scenario(name, c.getString("description"), source, load, requests, rtt, metric);
+            return new Scenario(name, c.getString("description"), source, load, requests, rtt, metric,
+                    c.getBoolean("fresh-target"));
         } catch (ConfigException e) {
             throw new ScenarioException(e.getMessage(), e);
         }

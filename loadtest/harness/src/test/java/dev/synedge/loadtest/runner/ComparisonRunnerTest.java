@@ -44,6 +44,7 @@ class ComparisonRunnerTest {
             description = "idle connections"
             load { mode = idle, connections = 100, connect-concurrency = 20, settle = 100ms }
             requests = [ /hello ]
+            fresh-target = true
             report.metric = memory-per-connection
             """, "idle");
 
@@ -79,7 +80,7 @@ class ComparisonRunnerTest {
             Target a = Target.of("a", URI.create("http://127.0.0.1:" + embedded.port()));
             Target b = Target.of("b", URI.create("http://127.0.0.1:" + port)).withStartCommand(originCommand(port));
             ComparisonRunner runner = new ComparisonRunner(List.of(TINY, IDLE), List.of(a, b),
-                    new ComparisonRunner.Options(2, "a", Duration.ZERO, dir.resolve("logs")), RttControl.none(log),
+                    new ComparisonRunner.Options(2, "a", Duration.ZERO, dir.resolve("logs"), null), RttControl.none(log),
                     Progress.plain(log));
             c = runner.run("bin/synedge bench tiny.conf idle.conf a=... b=...");
         }
@@ -109,6 +110,12 @@ class ComparisonRunnerTest {
         assertThat(c.targets().get(1).version()).startsWith("java ");
         String logText = logBytes.toString(StandardCharsets.UTF_8);
         assertThat(logText).contains("tiny", "round 2", "req/s");
+        // Before each idle run the runner restarted b (started once, then twice more); a, which
+        // it cannot restart, makes the scenario not fresh and says so.
+        String bLog = Files.readString(dir.resolve("logs").resolve("b.log"));
+        assertThat(bLog.lines().filter(l -> l.startsWith("synedge origin listening on"))).hasSize(3);
+        assertThat(c.scenarios().get(1).freshTargets()).isFalse();
+        assertThat(logText).contains("some targets were not restarted");
 
         List<Summary.ScenarioSummary> summaries = Summary.of(c);
         Summary.TargetSummary sa = summaries.getFirst().targets().get(0);
