@@ -175,7 +175,7 @@ public final class JsonReport {
             t.put("rss_end_bytes", r.usage().rssEnd());
             t.put("rss_peak_bytes", r.usage().rssPeak());
             t.put("processes", r.usage().processes());
-            out.put("target", t);
+            out.put("target_usage", t);
         }
         return out;
     }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.synedge.loadtest.http.RequestSpec;
 import dev.synedge.origin.Origin;
 import dev.synedge.origin.OriginOptions;
+import dev.synedge.testkit.KernelRequirement;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -17,6 +18,11 @@ import org.junit.jupiter.api.Test;
  * sampled the target; the kernel's socket table agrees.
  */
 class IdleConnectionsTest {
+
+    private static boolean onPath(String tool) {
+        return java.util.Arrays.stream(System.getenv().getOrDefault("PATH", "").split(":"))
+                .anyMatch(dir -> java.nio.file.Files.isExecutable(java.nio.file.Path.of(dir, tool)));
+    }
 
     /** Established TCP connections whose remote port is {@code port}, from ss(8). */
     private static int establishedTo(int port) {
@@ -36,6 +42,7 @@ class IdleConnectionsTest {
 
     @Test
     void connectionsStayOpenUntilSampled() throws InterruptedException {
+        KernelRequirement.require(onPath("ss"), "ss (iproute2)", "counts the established sockets");
         try (Origin origin = Origin.start(OriginOptions.defaults())) {
             int[] openWhileSampled = new int[1];
             long[] acceptedWhileSampled = new long[1];

@@ -141,7 +141,9 @@ class ComparisonRunnerTest {
         assertThat(run.getString("target")).isEqualTo("a");
         assertThat(run.getInt("round")).isEqualTo(2);
         assertThat(run.getDouble("latency_ms.p99")).isPositive();
-        assertThat(tiny.getConfigList("runs").get(2).getDouble("target.cpu_s")).isPositive();
+        assertThat(tiny.getConfigList("runs")).extracting(r -> r.getString("target")).containsExactly("a", "a", "b", "b");
+        assertThat(tiny.getConfigList("runs").get(2).getDouble("target_usage.cpu_s")).isPositive();
+        assertThat(tiny.getConfigList("runs").get(0).hasPath("target_usage")).isFalse();
         assertThat(scenarios.get(1).getString("metric")).isEqualTo("memory-per-connection");
 
         String md = MarkdownReport.tables(c, summaries);
