@@ -9,6 +9,11 @@ import java.util.Locale;
 /** One Markdown table per scenario: the metric with its ratio to the baseline, then medians. */
 public final class MarkdownReport {
 
+    /** Open loop: a share of late starts above this says the generator, not the target, lagged. */
+    private static final int LATE_SHARE_PERCENT = 5;
+    /** Generator CPU above this (% of one core) says it may have been the bottleneck. */
+    private static final int SATURATED_PERCENT = 90;
+
     private MarkdownReport() {}
 
     public static String tables(Comparison c, List<Summary.ScenarioSummary> summaries) {
@@ -59,6 +64,17 @@ public final class MarkdownReport {
                     + " out (–) where a target kept fewer than 90 % of them (it refused or closed the rest: a"
                     + " connection limit).\n");
         }
+        List<String> late = targetsWhere(s, Figure.LATE_STARTS, LATE_SHARE_PERCENT);
+        if (!late.isEmpty()) {
+            out.append("\n**The generator fell behind its schedule** against ").append(String.join(", ", late))
+                    .append(" (more than ").append(LATE_SHARE_PERCENT).append(" % of requests handed to a connection"
+                    + " over 1 ms late: a busy machine or an exhausted pool); that lag is in their latency.\n");
+        }
+        List<String> saturated = targetsWhere(s, Figure.GENERATOR_CPU, SATURATED_PERCENT);
+        if (!saturated.isEmpty()) {
+            out.append("\n**The generator used over ").append(SATURATED_PERCENT).append(" % of its core** against ")
+                    .append(String.join(", ", saturated)).append(": there it, not the target, may be the limit.\n");
+        }
         for (Summary.TargetSummary t : s.targets()) {
             for (String failure : t.failures()) {
                 out.append("\n").append(t.target()).append(" failed in ").append(failure).append("  ");
@@ -68,6 +84,15 @@ public final class MarkdownReport {
             out.append('\n');
         }
         return out.toString();
+    }
+
+    /** Targets whose median {@code figure} exceeds {@code limit} (only if the table shows it). */
+    private static List<String> targetsWhere(Summary.ScenarioSummary s, Figure figure, int limit) {
+        if (!s.figures().contains(figure)) {
+            return List.of();
+        }
+        return s.targets().stream().filter(t -> t.figures().get(figure).median() > limit)
+                .map(Summary.TargetSummary::target).toList();
     }
 
     private static String sentence(String text) {

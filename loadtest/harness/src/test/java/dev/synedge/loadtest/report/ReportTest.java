@@ -38,11 +38,15 @@ class ReportTest {
 
     /** A run of {@code requests} over 1 s whose every latency is {@code millis}. */
     private static LoadResult result(Scenario s, long requests, long millis) {
+        return result(s, requests, millis, 0, 500_000_000L);
+    }
+
+    private static LoadResult result(Scenario s, long requests, long millis, long lateStarts, long generatorCpu) {
         Histogram latency = new Histogram(3_600_000_000L, 3);
         latency.recordValueWithCount(millis * 1000, requests);
         return new LoadResult(s.load(), URI.create("http://127.0.0.1:1"), Duration.ofSeconds(1), requests,
                 requests * 5, Map.of(), latency, latency.copy(), new Histogram(3_600_000_000L, 3),
-                new Histogram(3_600_000_000L, 3), 0, 0, 0, 0, 0, 0, Map.of(), 500_000_000L, 0);
+                new Histogram(3_600_000_000L, 3), lateStarts, 0, 0, 0, 0, 0, Map.of(), generatorCpu, 0);
     }
 
     private static Comparison comparison() {
@@ -95,6 +99,24 @@ class ReportTest {
         String md = MarkdownReport.tables(c, Summary.of(c));
         assertThat(md).contains("| a | 200 (100–400) | 1.00 (1.00–1.00) |", "| b | 175 (50–300) | 1.00 (0.50–1.50) |",
                 "b failed in round 3: nothing accepts connections");
+    }
+
+    @Test
+    void tablesWarnWhenTheGeneratorLaggedOrSaturated() {
+        Scenario open = ScenarioLoader.parse("requests = [/hello]\nload { mode = open, rate = 1000 }", "open");
+        List<RunRecord> runs = List.of(
+                new RunRecord("open", "a", 1, result(open, 1000, 1, 10, 950_000_000L), null, null),
+                new RunRecord("open", "b", 1, result(open, 1000, 1, 200, 300_000_000L), null, null));
+        Comparison c = new Comparison(Instant.EPOCH, Instant.EPOCH,
+                new MachineInfo("cpu", 2, 1024, "6.18", "jdk", "4.2", "3", "0.5"), "x",
+                List.of(new Comparison.ScenarioRun(open, false, false)),
+                List.of(new Comparison.TargetInfo(Target.of("a", URI.create("http://127.0.0.1:1")), "1", false),
+                        new Comparison.TargetInfo(Target.of("b", URI.create("http://127.0.0.1:2")), "1", false)),
+                "a", 1, runs);
+        String md = MarkdownReport.tables(c, Summary.of(c));
+        // a: 1 % late, 95 % generator CPU; b: 20 % late, 30 % CPU.
+        assertThat(md).contains("**The generator fell behind its schedule** against b (",
+                "**The generator used over 90 % of its core** against a:");
     }
 
     @Test
