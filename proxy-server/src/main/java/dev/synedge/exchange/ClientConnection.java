@@ -87,8 +87,8 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
         clientAddress = remote.getAddress().getHostAddress();
         clientPort = remote.getPort();
         try {
-            clientSynData = TcpInfo.read(((UnixChannel) ctx.channel()).fd().intValue()).synData()
-                    ? SynData.YES : SynData.NO;
+            int options = TcpInfo.options(((UnixChannel) ctx.channel()).fd().intValue());
+            clientSynData = (options & TcpInfo.Option.SYN_DATA.bit) != 0 ? SynData.YES : SynData.NO;
         } catch (NativeException e) {
             log.debug("TCP_INFO of client {}: {}", remote, e.getMessage());
         }
