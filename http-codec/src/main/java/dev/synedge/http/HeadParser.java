@@ -317,24 +317,14 @@ abstract sealed class HeadParser<H extends MessageHead> permits RequestHeadParse
 
     /** Records the codings; whether they are acceptable is judged at the end of the head. */
     private static HttpError transferEncoding(byte[] a, int vs, int ve, MessageHead head) {
-        int i = vs;
         boolean any = false;
-        while (i < ve) {
-            byte c = a[i];
-            if (c == ',' || Ascii.isOws(c)) {
-                i++;
-                continue;
-            }
-            int ts = i;
-            while (i < ve && Ascii.isTchar(a[i])) {
-                i++;
-            }
-            if (i == ts || !listElementEnds(a, i, ve)) {
+        for (long t = nextElement(a, vs, ve, false); t != LIST_END; t = nextElement(a, end(t), ve, false)) {
+            if (t == LIST_BAD) {
                 head.teMalformed = true;
                 return null;
             }
             any = true;
-            if (Ascii.equalsLower(a, ts, i - ts, CHUNKED)) {
+            if (Ascii.equalsLower(a, start(t), end(t) - start(t), CHUNKED)) {
                 head.teChunkedCount++;
                 head.teLastIsChunked = true;
             } else {
@@ -349,21 +339,12 @@ abstract sealed class HeadParser<H extends MessageHead> permits RequestHeadParse
     }
 
     private static HttpError connection(byte[] a, int off, int vs, int ve, MessageHead head) {
-        int i = vs;
-        while (i < ve) {
-            byte c = a[i];
-            if (c == ',' || Ascii.isOws(c)) {
-                i++;
-                continue;
-            }
-            int ts = i;
-            while (i < ve && Ascii.isTchar(a[i])) {
-                i++;
-            }
-            if (i == ts || !listElementEnds(a, i, ve)) {
+        for (long t = nextElement(a, vs, ve, false); t != LIST_END; t = nextElement(a, end(t), ve, false)) {
+            if (t == LIST_BAD) {
                 return HttpError.BAD_CONNECTION;
             }
-            int len = i - ts;
+            int ts = start(t);
+            int len = end(t) - ts;
             if (Ascii.equalsLower(a, ts, len, CLOSE)) {
                 head.closeToken = true;
             } else if (Ascii.equalsLower(a, ts, len, KEEP_ALIVE)) {
@@ -373,37 +354,59 @@ abstract sealed class HeadParser<H extends MessageHead> permits RequestHeadParse
             } else {
                 head.otherToken = true;
             }
-            head.addToken(ts - off, i - off);
+            head.addToken(ts - off, end(t) - off);
         }
         return null;
     }
 
     /** A list of tokens (or {@code token/token} when {@code slash}), empty elements allowed. */
     static boolean validList(byte[] a, int vs, int ve, boolean slash) {
-        int i = vs;
-        while (i < ve) {
-            byte c = a[i];
-            if (c == ',' || Ascii.isOws(c)) {
-                i++;
-                continue;
-            }
-            int ts = i;
-            while (i < ve && (Ascii.isTchar(a[i]) || (slash && a[i] == '/'))) {
-                i++;
-            }
-            if (i == ts || !listElementEnds(a, i, ve)) {
+        for (long t = nextElement(a, vs, ve, slash); t != LIST_END; t = nextElement(a, end(t), ve, slash)) {
+            if (t == LIST_BAD) {
                 return false;
             }
         }
         return true;
     }
 
-    /** After a list element only OWS may come before the next comma or the end. */
-    private static boolean listElementEnds(byte[] a, int i, int ve) {
+    /** {@link #nextElement}: no element is left. */
+    private static final long LIST_END = -1;
+    /** {@link #nextElement}: the next element is not a token followed by OWS and a comma or the end. */
+    private static final long LIST_BAD = -2;
+
+    /**
+     * The next element of a comma-separated token list (RFC 9110 §5.6.1: empty elements and
+     * OWS allowed) from {@code i}, as {@code start << 32 | end}, or {@link #LIST_END} or
+     * {@link #LIST_BAD}. With {@code slash}, tokens may contain {@code /} (Upgrade's
+     * protocol/version).
+     */
+    private static long nextElement(byte[] a, int i, int ve, boolean slash) {
+        while (i < ve && (a[i] == ',' || Ascii.isOws(a[i]))) {
+            i++;
+        }
+        if (i == ve) {
+            return LIST_END;
+        }
+        int ts = i;
+        while (i < ve && (Ascii.isTchar(a[i]) || (slash && a[i] == '/'))) {
+            i++;
+        }
+        int te = i;
         while (i < ve && Ascii.isOws(a[i])) {
             i++;
         }
-        return i == ve || a[i] == ',';
+        if (te == ts || (i < ve && a[i] != ',')) {
+            return LIST_BAD;
+        }
+        return (long) ts << 32 | te;
+    }
+
+    private static int start(long element) {
+        return (int) (element >>> 32);
+    }
+
+    private static int end(long element) {
+        return (int) element;
     }
 
     /**

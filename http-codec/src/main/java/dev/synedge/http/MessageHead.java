@@ -291,6 +291,23 @@ public abstract sealed class MessageHead permits RequestHead, ResponseHead {
      * True if field {@code i} is named by a Connection token (other than close, keep-alive and
      * upgrade, whose fields are hop-by-hop by name) and therefore not forwarded.
      */
+    /**
+     * Field {@code i} concerns this hop only and is never forwarded as received (S §7.6.1):
+     * Connection and every field it names, Keep-Alive, Proxy-Connection, TE, and the framing
+     * fields Content-Length and Transfer-Encoding, which the proxy re-emits for the framing it
+     * chose. Upgrade is decided by the caller (kept for a tunnel).
+     */
+    boolean hopByHop(int i) {
+        if ((flags(i) & FLAG_CONNECTION_LISTED) != 0) {
+            return true;
+        }
+        return switch (kind(i)) {
+            case FieldKind.CONTENT_LENGTH, FieldKind.TRANSFER_ENCODING, FieldKind.CONNECTION, FieldKind.KEEP_ALIVE,
+                 FieldKind.PROXY_CONNECTION, FieldKind.TE -> true;
+            default -> false;
+        };
+    }
+
     public boolean isConnectionListed(int i) {
         return (flags[checkField(i)] & FLAG_CONNECTION_LISTED) != 0;
     }

@@ -326,12 +326,11 @@ public final class RequestHeadWriter {
             // Connection names Upgrade when tunnelling; the Upgrade field goes with it all the same
             return !tunnel;
         }
-        if ((head.flags(i) & MessageHead.FLAG_CONNECTION_LISTED) != 0) {
+        if (head.hopByHop(i)) {
             return true;
         }
         boolean drop = switch (kind) {
-            case FieldKind.HOST, FieldKind.CONTENT_LENGTH, FieldKind.TRANSFER_ENCODING, FieldKind.CONNECTION,
-                 FieldKind.KEEP_ALIVE, FieldKind.PROXY_CONNECTION, FieldKind.TE -> true;
+            case FieldKind.HOST -> true;
             case FieldKind.TRAILER -> head.bodyKind() != BodyKind.CHUNKED;
             case FieldKind.EXPECT -> head.version() == HttpVersion.HTTP_1_0;
             case FieldKind.X_FORWARDED_FOR, FieldKind.X_FORWARDED_PROTO, FieldKind.X_FORWARDED_HOST -> !keepXf;

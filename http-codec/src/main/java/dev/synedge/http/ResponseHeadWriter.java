@@ -173,15 +173,10 @@ public final class ResponseHeadWriter {
         if (kind == FieldKind.UPGRADE) {
             return !switching;
         }
-        if ((head.flags(i) & MessageHead.FLAG_CONNECTION_LISTED) != 0) {
+        if (head.hopByHop(i)) {
             return true;
         }
-        boolean drop = switch (kind) {
-            case FieldKind.CONTENT_LENGTH, FieldKind.TRANSFER_ENCODING, FieldKind.CONNECTION, FieldKind.KEEP_ALIVE,
-                 FieldKind.PROXY_CONNECTION, FieldKind.TE -> true;
-            case FieldKind.TRAILER -> !keepTrailer;
-            default -> false;
-        };
+        boolean drop = kind == FieldKind.TRAILER && !keepTrailer;
         return drop || (applyEdits && edits.removes(head, i));
     }
 }

@@ -116,6 +116,19 @@ public record TcpInfo(
         return decode(s.buf, s.len.get(JAVA_INT_UNALIGNED, 0));
     }
 
+    /**
+     * Only {@code tcpi_options} of a socket, from an 8-byte {@code TCP_INFO} read (the kernel
+     * copies no more than asked): the cheap way to learn, per accepted connection, whether its
+     * SYN carried data ({@link Option#SYN_DATA}).
+     */
+    public static int options(int fd) throws NativeException {
+        Libc.Scratch s = Libc.Scratch.get();
+        s.len.set(JAVA_INT_UNALIGNED, 0, 8);
+        SocketOptions.check(Libc.getsockoptCritical(fd, Libc.SOL_TCP, TCP_INFO, s.buf, s.len),
+                "getsockopt", "TCP_INFO");
+        return Byte.toUnsignedInt(s.buf.get(JAVA_BYTE, 5));
+    }
+
     /** Decodes {@code size} bytes of a tcp_info at the start of {@code raw}. */
     public static TcpInfo decode(MemorySegment raw, int size) {
         if (size < BASE_SIZE) {

@@ -1,19 +1,29 @@
 package dev.synedge.cli;
 
+import dev.synedge.config.ClusterConfig;
+import dev.synedge.config.ListenerConfig;
+import dev.synedge.config.ProxyConfig;
 import dev.synedge.doctor.Check;
 import dev.synedge.doctor.Doctor;
 import dev.synedge.doctor.Needs;
 import dev.synedge.net.KernelState;
 import java.io.PrintWriter;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Parameters;
 
 /** {@code synedge doctor}: prints what this host supports; exits 1 when a needed feature cannot work. */
 @Command(name = "doctor", mixinStandardHelpOptions = true,
-        description = "Report what this host supports for synedge and how to fix what is missing.")
+        description = "Report what this host supports for synedge and how to fix what is missing. "
+                + "With a configuration file, what that configuration needs decides the exit code.")
 final class DoctorCommand implements Callable<Integer> {
+
+    @Parameters(index = "0", arity = "0..1", paramLabel = "CONFIG",
+            description = "configuration whose needs to check (default: Fast Open on both legs)")
+    Path config;
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -21,9 +31,29 @@ final class DoctorCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
-        int exit = report(Doctor.examine(Needs.DEFAULT), out);
+        Needs needs = Needs.DEFAULT;
+        if (config != null) {
+            ProxyConfig loaded = ConfigFiles.load(config, spec.commandLine().getErr());
+            if (loaded == null) {
+                return 2;
+            }
+            needs = needsOf(loaded);
+            out.println("Checking what " + config + " needs.");
+        }
+        int exit = report(Doctor.examine(needs), out);
         out.flush();
         return exit;
+    }
+
+    /** Fast Open server side for fastopen listeners, client side for fastopen clusters, and so on. */
+    static Needs needsOf(ProxyConfig config) {
+        boolean server = config.listeners().stream().anyMatch(l -> l.fastopenQueue() > 0);
+        boolean client = config.clusters().values().stream().anyMatch(ClusterConfig::fastopen);
+        boolean mptcp = config.listeners().stream().anyMatch(ListenerConfig::mptcp)
+                || config.clusters().values().stream().anyMatch(ClusterConfig::mptcp);
+        boolean zeroCopy = config.clusters().values().stream()
+                .anyMatch(c -> c.responseBody() == ClusterConfig.ResponseBody.ZERO_COPY);
+        return new Needs(server, client, mptcp, zeroCopy);
     }
 
     static int report(List<Check> checks, PrintWriter out) {

@@ -1,6 +1,8 @@
 package dev.synedge.exchange;
 
+import dev.synedge.accesslog.AccessRecord;
 import dev.synedge.accesslog.SynData;
+import dev.synedge.accesslog.UpstreamConnection;
 import dev.synedge.config.ListenerConfig;
 import dev.synedge.http.BodyDecoder;
 import dev.synedge.http.ClientHop;
@@ -85,8 +87,8 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
         clientAddress = remote.getAddress().getHostAddress();
         clientPort = remote.getPort();
         try {
-            clientSynData = TcpInfo.read(((UnixChannel) ctx.channel()).fd().intValue()).synData()
-                    ? SynData.YES : SynData.NO;
+            int options = TcpInfo.options(((UnixChannel) ctx.channel()).fd().intValue());
+            clientSynData = (options & TcpInfo.Option.SYN_DATA.bit) != 0 ? SynData.YES : SynData.NO;
         } catch (NativeException e) {
             log.debug("TCP_INFO of client {}: {}", remote, e.getMessage());
         }
@@ -216,6 +218,8 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
             }
             ParseResult result = parser.parse(in, request);
             if (result == ParseProgress.NEED_MORE) {
+                // a partial head: the header-read timeout, usually shorter than the idle one, applies
+                timer.set(headStartNanos + listener.headerReadTimeout().toNanos() - System.nanoTime());
                 break;
             }
             if (result instanceof HttpError error) {
@@ -253,8 +257,26 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
         log.debug("client {}:{}: {} ({})", clientAddress, clientPort, error.status(), error.reason());
         ByteBuf out = ctx.alloc().buffer(256);
         ErrorResponse.write(out, error);
+        logRefused(error.status(), out.readableBytes(), "client-protocol-error");
         ctx.write(out, ctx.voidPromise());
         closeAfterWrites(true);
+    }
+
+    /**
+     * An access record for a request answered before it became an exchange (its head was
+     * refused or never completed): no method, target or route is known for sure.
+     */
+    private void logRefused(int status, long bytesSent, String termination) {
+        long received = in == null ? 0 : in.readableBytes();
+        if (!loop.recordsWanted()) {
+            loop.counters().add(status, clientSynData, UpstreamConnection.NONE, SynData.UNKNOWN, 0);
+            return;
+        }
+        long started = headStartNanos != 0 ? headStartNanos : lastActivityNanos;
+        long startMillis = headStartMillis != 0 ? headStartMillis : System.currentTimeMillis();
+        loop.exchangeEnded(new AccessRecord(startMillis, clientAddress, clientPort, listener.name(), null, null, null,
+                status, received, bytesSent, null, null, (System.nanoTime() - started) / 1000, -1, -1, null, null,
+                null, clientSynData, UpstreamConnection.NONE, SynData.UNKNOWN, 0, termination));
     }
 
     /**
@@ -408,6 +430,7 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
                         listener.headerReadTimeout());
                 ByteBuf out = ctx.alloc().buffer(256);
                 ErrorResponse.write(out, 408, null, true);
+                logRefused(408, out.readableBytes(), "client-timeout");
                 ctx.write(out, ctx.voidPromise());
                 closeAfterWrites(true);
                 return;
