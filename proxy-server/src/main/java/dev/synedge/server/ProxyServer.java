@@ -25,11 +25,14 @@ import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.BinaryOperator;
 import java.util.function.Consumer;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -147,26 +150,22 @@ public final class ProxyServer implements AutoCloseable {
 
     /** Exchange counts over all loops, read on each loop. */
     public ExchangeCounters.Snapshot counters() {
-        ExchangeCounters.Snapshot total = ExchangeCounters.Snapshot.ZERO;
-        for (LoopContext context : loops.values()) {
-            try {
-                total = total.plus(context.loop().submit(() -> context.counters().snapshot()).get());
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return total;
-            } catch (ExecutionException e) {
-                throw new IllegalStateException(e.getCause());
-            }
-        }
-        return total;
+        return overLoops(context -> context.counters().snapshot(), ExchangeCounters.Snapshot.ZERO,
+                ExchangeCounters.Snapshot::plus);
     }
 
     /** Response body bytes of {@code cluster} by path (copied, mapped, spliced), over all loops, read on each loop. */
     public BodyCounters.Snapshot bodyCounters(String cluster) {
-        BodyCounters.Snapshot total = BodyCounters.Snapshot.ZERO;
+        return overLoops(context -> context.bodyCounters(cluster), BodyCounters.Snapshot.ZERO,
+                BodyCounters.Snapshot::plus);
+    }
+
+    /** Loop-confined figures: {@code read} runs on each loop in turn, the results are merged here. */
+    private <T> T overLoops(Function<LoopContext, T> read, T zero, BinaryOperator<T> plus) {
+        T total = zero;
         for (LoopContext context : loops.values()) {
             try {
-                total = total.plus(context.loop().submit(() -> context.bodyCounters(cluster)).get());
+                total = plus.apply(total, context.loop().submit(() -> read.apply(context)).get());
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return total;
@@ -178,12 +177,32 @@ public final class ProxyServer implements AutoCloseable {
     }
 
     /**
+     * One line per cluster that moved response body bytes: how many took each path, so that an
+     * operator (and a benchmark) sees what {@code response-body} did without an admin endpoint.
+     */
+    private void logBodyCounters() {
+        for (String cluster : runtime.get().config().clusters().keySet()) {
+            BodyCounters.Snapshot c = bodyCounters(cluster);
+            long total = c.total();
+            if (total > 0) {
+                log.info("cluster {}: {} response body bytes: copied {}%, mapped {}%, spliced {}%", cluster, total,
+                        percent(c.copied(), total), percent(c.mapped(), total), percent(c.spliced(), total));
+            }
+        }
+    }
+
+    private static String percent(long part, long total) {
+        return String.format(Locale.ROOT, "%.1f", 100.0 * part / total);
+    }
+
+    /**
      * Stops accepting, closes every client connection (exchanges in flight are cut off) and
      * every upstream connection, waits until the closed connections have released what they
      * held, and stops the loops.
      */
     @Override
     public void close() {
+        logBodyCounters();
         for (BoundListener listener : listeners) {
             listener.channels().forEach(ch -> ch.close().syncUninterruptibly());
         }

@@ -171,6 +171,21 @@ class ResponseBodyPathsTest {
         }
     }
 
+    /** Without an admin endpoint yet, the counters reach operators (and benchmarks) at shutdown. */
+    @Test
+    @SuppressWarnings("try")
+    void closingTheServerLogsWhatEachPathMoved() throws Exception {
+        try (LogCapture log = LogCapture.of("dev.synedge.server")) {
+            try (TestProxy proxy = proxy("splice"); BodyClient client = BodyClient.connect(proxy.address())) {
+                assertThat(client.get("/1m?chunked=64k").length()).isEqualTo(MIB);
+                assertThat(client.get("/1m").length()).isEqualTo(MIB);
+                settled(proxy);
+            }
+            String line = log.await("cluster up: " + 2 * MIB + " response body bytes");
+            assertThat(line).startsWith("INFO").matches(".*copied (5\\d\\.\\d)%, mapped 0\\.0%, spliced (4\\d\\.\\d)%");
+        }
+    }
+
     @Test
     @SuppressWarnings("try")
     void zeroCopyMapsMostBytesWhenPagesMap() throws Exception {
