@@ -74,6 +74,11 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--rounds", defaultValue = "3", description = "Rounds per scenario (default: ${DEFAULT-VALUE}).")
     private int rounds;
 
+    @Option(names = "--warmup-rounds", defaultValue = "1", paramLabel = "N",
+            description = "Unrecorded rounds per scenario before the measured ones, so that a target with a JIT "
+                    + "is measured warm; not for fresh-target scenarios (default: ${DEFAULT-VALUE}).")
+    private int warmupRounds;
+
     @Option(names = "--pause", defaultValue = "1s", converter = Durations.class,
             description = "Pause between runs (default: ${DEFAULT-VALUE}).")
     private Duration pause;
@@ -147,11 +152,11 @@ public final class BenchCommand implements Callable<Integer> {
         Comparison comparison;
         try (Progress progress = Progress.forStdout()) {
             RttControl rtt = new RttControl(rttOn, rttOff, System.out);
-            ComparisonRunner.Options options = new ComparisonRunner.Options(rounds,
+            ComparisonRunner.Options options = new ComparisonRunner.Options(rounds, warmupRounds,
                     baseline != null ? baseline : targets.getFirst().name(), pause, dir.resolve("logs"), restartCommand);
             ComparisonRunner runner = new ComparisonRunner(scenarios, targets, options, rtt, progress);
             progress.log("synedge bench: " + scenarios.size() + " scenarios x " + targets.size() + " targets x "
-                    + rounds + " rounds; results in " + dir);
+                    + rounds + " rounds (after " + warmupRounds + " warm-up); results in " + dir);
             comparison = runner.run(Launcher.command(spec));
         } catch (IllegalArgumentException | IllegalStateException e) {
             System.err.println("synedge bench: " + e.getMessage());

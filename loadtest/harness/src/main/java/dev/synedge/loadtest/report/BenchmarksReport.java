@@ -38,7 +38,9 @@ public final class BenchmarksReport {
         out.append("## How to read this\n\n");
         out.append("Every scenario ran against every target interleaved (")
                 .append(String.join(" ", c.targets().stream().map(t -> t.target().name()).toList()))
-                .append(", then again) for ").append(c.rounds()).append(" rounds, on one shared machine where the ")
+                .append(", then again) for ").append(c.rounds()).append(" rounds, after ").append(c.warmupRounds())
+                .append(c.warmupRounds() == 1 ? " unrecorded warm-up round" : " unrecorded warm-up rounds")
+                .append(" (none for scenarios that restart their targets), on one shared machine where the ")
                 .append("load generator and the target share the cores. A figure is the median over rounds, with ")
                 .append("(min–max); **× ").append(c.baseline()).append("** is target ÷ ").append(c.baseline())
                 .append(" within the same round, median (min–max) over rounds. Absolute figures mean something ")

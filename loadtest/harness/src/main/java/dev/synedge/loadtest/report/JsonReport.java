@@ -26,6 +26,7 @@ public final class JsonReport {
         root.put("machine", machine(c.machine()));
         root.put("baseline", c.baseline());
         root.put("rounds", c.rounds());
+        root.put("warmup_rounds", c.warmupRounds());
         List<Object> targets = new ArrayList<>();
         for (Comparison.TargetInfo t : c.targets()) {
             Map<String, Object> m = new LinkedHashMap<>();

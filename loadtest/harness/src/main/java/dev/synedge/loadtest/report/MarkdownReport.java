@@ -33,7 +33,8 @@ public final class MarkdownReport {
             out.append(s.rttApplied()
                     ? " Round-trip time: +" + scenario.rtt().toMillis() + " ms on loopback."
                     : " **The scenario asks for +" + scenario.rtt().toMillis()
-                            + " ms of round-trip time, which was not applied (no --rtt-command).**");
+                            + " ms of round-trip time, which was not applied: no --rtt-command was given, or it failed"
+                            + " (see the failed runs).**");
         }
         if (scenario.freshTarget()) {
             out.append(s.freshTargets() ? " Every run started from a freshly started target."

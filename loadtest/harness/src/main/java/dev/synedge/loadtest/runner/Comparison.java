@@ -15,10 +15,12 @@ import java.util.List;
  * @param targets   targets in the order run, with their versions
  * @param baseline  the target ratios are taken against
  * @param rounds    rounds per scenario
+ * @param warmupRounds unrecorded rounds per scenario before the measured ones
  * @param runs      every run, in the order run
  */
 public record Comparison(Instant started, Instant finished, MachineInfo machine, String command,
-        List<ScenarioRun> scenarios, List<TargetInfo> targets, String baseline, int rounds, List<RunRecord> runs) {
+        List<ScenarioRun> scenarios, List<TargetInfo> targets, String baseline, int rounds, int warmupRounds,
+        List<RunRecord> runs) {
 
     /**
      * A scenario as it was run: whether its round-trip time was added, and whether every run

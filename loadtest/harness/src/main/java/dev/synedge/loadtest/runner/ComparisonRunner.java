@@ -28,6 +28,10 @@ public final class ComparisonRunner {
 
     /**
      * @param rounds   rounds per scenario (3 or more for a report)
+     * @param warmupRounds unrecorded rounds each target runs before a scenario's measured
+     *                 ones, so that a JIT-compiled target is measured compiled (a scenario's
+     *                 own warm-up of a few seconds is too short for that); fresh-target
+     *                 scenarios skip them, as they measure a target that has just started
      * @param baseline target name ratios are taken against
      * @param pause    quiet time between runs (lets TIME_WAIT sockets and caches settle)
      * @param logDir   where started targets write their output
@@ -35,10 +39,13 @@ public final class ComparisonRunner {
      *                 before each run of a fresh-target scenario (e.g. the peers script's
      *                 {@code start}); null when there is none
      */
-    public record Options(int rounds, String baseline, Duration pause, Path logDir, String restartCommand) {
+    public record Options(int rounds, int warmupRounds, String baseline, Duration pause, Path logDir, String restartCommand) {
         public Options {
             if (rounds < 1) {
                 throw new IllegalArgumentException("rounds must be at least 1, got " + rounds);
+            }
+            if (warmupRounds < 0) {
+                throw new IllegalArgumentException("warm-up rounds must be 0 or more, got " + warmupRounds);
             }
         }
     }
@@ -92,11 +99,14 @@ public final class ComparisonRunner {
                 infos.add(new Comparison.TargetInfo(p.target(), p.version(), watched));
             }
             Duration planned = Duration.ZERO;
+            int runCount = 0;
             for (Scenario s : scenarios) {
+                int perTarget = options.rounds() + warmupRounds(s);
                 planned = planned.plus(s.expectedRunTime().plus(options.pause())
-                        .multipliedBy((long) options.rounds() * targets.size()));
+                        .multipliedBy((long) perTarget * targets.size()));
+                runCount += perTarget * targets.size();
             }
-            progress.plan(planned, scenarios.size() * options.rounds() * targets.size());
+            progress.plan(planned, runCount);
 
             List<RunRecord> runs = new ArrayList<>();
             List<Comparison.ScenarioRun> scenarioRuns = new ArrayList<>();
@@ -104,7 +114,7 @@ public final class ComparisonRunner {
                 scenarioRuns.add(runScenario(scenario, processes, runs));
             }
             return new Comparison(started, Instant.now(), machine, command, scenarioRuns, infos, options.baseline(),
-                    options.rounds(), runs);
+                    options.rounds(), options.warmupRounds(), runs);
         } finally {
             for (TargetProcess p : processes) {
                 p.close();
@@ -142,6 +152,16 @@ public final class ComparisonRunner {
         }
         boolean allFresh = scenario.freshTarget();
         try {
+            for (int round = 1; round <= warmupRounds(scenario); round++) {
+                for (TargetProcess target : processes) {
+                    progress.begin(scenario.name() + " · " + target.target().name() + " · warm-up " + round + "/"
+                            + warmupRounds(scenario), scenario.expectedRunTime().plus(options.pause()));
+                    RunRecord record = runOne(scenario, target, 0);
+                    progress.log(describe(record, scenario) + "  (not recorded)");
+                    pause();
+                    progress.end();
+                }
+            }
             for (int round = 1; round <= options.rounds(); round++) {
                 for (TargetProcess target : processes) {
                     progress.begin(scenario.name() + " · " + target.target().name() + " · round " + round + "/"
@@ -172,6 +192,10 @@ public final class ComparisonRunner {
                     + "not restarted (give --restart-command, or let the runner --start them)");
         }
         return new Comparison.ScenarioRun(scenario, rttApplied, allFresh);
+    }
+
+    private int warmupRounds(Scenario scenario) {
+        return scenario.freshTarget() ? 0 : options.warmupRounds();
     }
 
     /**
@@ -222,7 +246,8 @@ public final class ComparisonRunner {
 
     /** One log line per run. */
     static String describe(RunRecord r, Scenario scenario) {
-        String head = String.format("%-18s %-10s round %d  ", r.scenario(), r.target(), r.round());
+        String head = String.format("%-18s %-10s %s  ", r.scenario(), r.target(),
+                r.round() == 0 ? "warm-up" : "round " + r.round());
         if (!r.ok()) {
             return head + "FAILED: " + r.failure();
         }

@@ -7,7 +7,7 @@ import dev.synedge.loadtest.generator.LoadResult;
  *
  * @param scenario scenario name
  * @param target   target name
- * @param round    1-based round
+ * @param round    1-based round; 0 for a warm-up run, which is logged but not recorded
  * @param result   what the generator measured; null when the run could not happen
  * @param usage    the target's CPU and memory; null when no process is known for it
  * @param failure  why the run could not happen (target unreachable, ...); null when it ran

@@ -71,7 +71,7 @@ class ReportTest {
                 new MachineInfo("cpu", 2, 1024, "6.18", "jdk", "4.2", "3", "0.5"), "bin/synedge bench x", scenarios,
                 List.of(new Comparison.TargetInfo(Target.of("a", URI.create("http://127.0.0.1:1")), "1.0", true),
                         new Comparison.TargetInfo(Target.of("b", URI.create("http://127.0.0.1:2")), "2.0", false)),
-                "a", 3, runs);
+                "a", 3, 1, runs);
     }
 
     @Test
@@ -112,7 +112,7 @@ class ReportTest {
                 List.of(new Comparison.ScenarioRun(open, false, false)),
                 List.of(new Comparison.TargetInfo(Target.of("a", URI.create("http://127.0.0.1:1")), "1", false),
                         new Comparison.TargetInfo(Target.of("b", URI.create("http://127.0.0.1:2")), "1", false)),
-                "a", 1, runs);
+                "a", 1, 0, runs);
         String md = MarkdownReport.tables(c, Summary.of(c));
         // a: 1 % late, 95 % generator CPU; b: 20 % late, 30 % CPU.
         assertThat(md).contains("**The generator fell behind its schedule** against b (",

@@ -80,7 +80,7 @@ class ComparisonRunnerTest {
             Target a = Target.of("a", URI.create("http://127.0.0.1:" + embedded.port()));
             Target b = Target.of("b", URI.create("http://127.0.0.1:" + port)).withStartCommand(originCommand(port));
             ComparisonRunner runner = new ComparisonRunner(List.of(TINY, IDLE), List.of(a, b),
-                    new ComparisonRunner.Options(2, "a", Duration.ZERO, dir.resolve("logs"), null), RttControl.none(log),
+                    new ComparisonRunner.Options(2, 1, "a", Duration.ZERO, dir.resolve("logs"), null), RttControl.none(log),
                     Progress.plain(log));
             c = runner.run("bin/synedge bench tiny.conf idle.conf a=... b=...");
         }
@@ -110,6 +110,12 @@ class ComparisonRunnerTest {
         assertThat(c.targets().get(1).version()).startsWith("java ");
         String logText = logBytes.toString(StandardCharsets.UTF_8);
         assertThat(logText).contains("tiny", "round 2", "req/s");
+        // One warm-up run per target before tiny's measured rounds, logged and not recorded;
+        // none for idle, which measures freshly started targets.
+        assertThat(logText.lines().filter(l -> l.contains("warm-up") && l.contains("req/s")))
+                .hasSize(2)
+                .allMatch(l -> l.startsWith(TINY.name()) && l.endsWith("(not recorded)"));
+        assertThat(c.warmupRounds()).isEqualTo(1);
         // Before each idle run the runner restarted b (started once, then twice more); a, which
         // it cannot restart, makes the scenario not fresh and says so.
         String bLog = Files.readString(dir.resolve("logs").resolve("b.log"));
@@ -129,6 +135,7 @@ class ComparisonRunnerTest {
         Config json = ConfigFactory.parseString(JsonReport.render(c, summaries));
         assertThat(json.getString("baseline")).isEqualTo("a");
         assertThat(json.getInt("rounds")).isEqualTo(2);
+        assertThat(json.getInt("warmup_rounds")).isEqualTo(1);
         assertThat(json.getConfigList("targets")).hasSize(2);
         List<? extends Config> scenarios = json.getConfigList("scenarios");
         assertThat(scenarios).extracting(s -> s.getString("name")).containsExactly("tiny", "idle");
