@@ -261,19 +261,6 @@ public abstract sealed class MessageHead permits RequestHead, ResponseHead {
         return i < 0 ? null : value(i);
     }
 
-    /** Number of tokens in the Connection field(s). */
-    public int connectionTokenCount() {
-        return tokenCount;
-    }
-
-    public int connectionTokenStart(int t) {
-        return base + tokens[checkToken(t) * 2];
-    }
-
-    public int connectionTokenEnd(int t) {
-        return base + tokens[checkToken(t) * 2 + 1];
-    }
-
     /** True if Connection lists {@code close}. */
     public boolean connectionClose() {
         return closeToken;
@@ -329,10 +316,6 @@ public abstract sealed class MessageHead permits RequestHead, ResponseHead {
         return firstOfKind[FieldKind.UPGRADE] >= 0;
     }
 
-    public boolean hasTrailer() {
-        return firstOfKind[FieldKind.TRAILER] >= 0;
-    }
-
     public boolean hasVia() {
         return firstOfKind[FieldKind.VIA] >= 0;
     }
@@ -366,12 +349,5 @@ public abstract sealed class MessageHead permits RequestHead, ResponseHead {
             throw new IndexOutOfBoundsException("field " + i + " of " + fieldCount);
         }
         return i;
-    }
-
-    private int checkToken(int t) {
-        if (t < 0 || t >= tokenCount) {
-            throw new IndexOutOfBoundsException("token " + t + " of " + tokenCount);
-        }
-        return t;
     }
 }

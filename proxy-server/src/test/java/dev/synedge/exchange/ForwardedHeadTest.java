@@ -5,11 +5,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.synedge.testing.RawClient;
 import dev.synedge.testing.RecordingUpstream;
 import dev.synedge.testing.TestProxy;
+import dev.synedge.testkit.KernelRequirement;
 import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.NetworkInterface;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -132,7 +132,7 @@ class ForwardedHeadTest {
 
     @Test
     void anIpv6ClientIsBracketedAndQuotedInForwarded() throws Exception {
-        Assumptions.assumeTrue(ipv6Loopback(), "no ::1 on this host");
+        KernelRequirement.require(ipv6Loopback(), "IPv6 loopback", "no ::1 on this host");
         try (RecordingUpstream upstream = RecordingUpstream.start(r -> RecordingUpstream.Action.respond(OK));
              TestProxy proxy = TestProxy.start("""
                      synedge.event-loops = 1

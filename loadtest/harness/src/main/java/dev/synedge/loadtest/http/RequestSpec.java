@@ -57,10 +57,6 @@ public record RequestSpec(String method, String path, long bodyBytes, List<Strin
         return new RequestSpec(method, path, bodyBytes, headers, newWeight, expectStatus, expectLength);
     }
 
-    public RequestSpec withExpectStatus(int status) {
-        return new RequestSpec(method, path, bodyBytes, headers, weight, status, expectLength);
-    }
-
     /** Short label for reports: {@code GET /64k.bin}. */
     public String label() {
         return method + " " + path;

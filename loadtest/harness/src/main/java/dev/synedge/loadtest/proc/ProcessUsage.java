@@ -15,8 +15,4 @@ public record ProcessUsage(long cpuNanos, long rssBytes, int processes) {
     public double cpuSeconds() {
         return cpuNanos / 1e9;
     }
-
-    public double rssMiB() {
-        return rssBytes / (1024.0 * 1024.0);
-    }
 }
