@@ -152,32 +152,30 @@ public final class ComparisonRunner {
         }
         boolean allFresh = scenario.freshTarget();
         try {
-            for (int round = 1; round <= warmupRounds(scenario); round++) {
+            int warmups = warmupRounds(scenario);
+            // Rounds below 1 are warm-up: run and logged like the others, not recorded.
+            for (int round = 1 - warmups; round <= options.rounds(); round++) {
+                boolean warmup = round < 1;
+                int recordRound = warmup ? 0 : round;
                 for (TargetProcess target : processes) {
-                    progress.begin(scenario.name() + " · " + target.target().name() + " · warm-up " + round + "/"
-                            + warmupRounds(scenario), scenario.expectedRunTime().plus(options.pause()));
-                    RunRecord record = runOne(scenario, target, 0);
-                    progress.log(describe(record, scenario) + "  (not recorded)");
-                    pause();
-                    progress.end();
-                }
-            }
-            for (int round = 1; round <= options.rounds(); round++) {
-                for (TargetProcess target : processes) {
-                    progress.begin(scenario.name() + " · " + target.target().name() + " · round " + round + "/"
-                            + options.rounds(), scenario.expectedRunTime().plus(options.pause()));
+                    progress.begin(scenario.name() + " · " + target.target().name() + " · "
+                            + (warmup ? "warm-up " + (round + warmups) + "/" + warmups
+                                    : "round " + round + "/" + options.rounds()),
+                            scenario.expectedRunTime().plus(options.pause()));
                     RunRecord record;
                     try {
                         if (scenario.freshTarget()) {
                             allFresh &= freshen(target);
                         }
-                        record = runOne(scenario, target, round);
+                        record = runOne(scenario, target, recordRound);
                     } catch (IOException e) {
-                        record = new RunRecord(scenario.name(), target.target().name(), round, null, null,
+                        record = new RunRecord(scenario.name(), target.target().name(), recordRound, null, null,
                                 "restart failed: " + e.getMessage());
                     }
-                    runs.add(record);
-                    progress.log(describe(record, scenario));
+                    if (!warmup) {
+                        runs.add(record);
+                    }
+                    progress.log(describe(record, scenario) + (warmup ? "  (not recorded)" : ""));
                     pause();
                     progress.end();
                 }
