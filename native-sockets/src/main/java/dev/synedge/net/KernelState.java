@@ -1,8 +1,9 @@
 package dev.synedge.net;
 
+import java.io.FileInputStream;
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import java.util.Optional;
 
 /**
@@ -11,12 +12,21 @@ import java.util.Optional;
  */
 public final class KernelState {
 
+    private static final int SYSCTL_MAX_BYTES = 4096;
+
     private KernelState() {}
 
-    /** A sysctl's text, e.g. {@code sysctl("net.ipv4.tcp_fastopen")}; empty when unreadable. */
+    /**
+     * A sysctl's text, e.g. {@code sysctl("net.ipv4.tcp_fastopen")}; empty when unreadable.
+     * Read in one call from offset 0: integer sysctls answer any read at a later offset with
+     * end of file, and JDK 25's {@code Files.readString} reads a file reporting size 0 one byte
+     * first (it returned "4" for a {@code somaxconn} of 4096).
+     */
     public static Optional<String> sysctl(String name) {
-        try {
-            return Optional.of(Files.readString(Path.of("/proc/sys", name.replace('.', '/'))).trim());
+        try (InputStream in = new FileInputStream("/proc/sys/" + name.replace('.', '/'))) {
+            byte[] text = new byte[SYSCTL_MAX_BYTES];
+            int n = in.read(text);
+            return Optional.of(new String(text, 0, Math.max(n, 0), StandardCharsets.US_ASCII).trim());
         } catch (IOException e) {
             return Optional.empty();
         }

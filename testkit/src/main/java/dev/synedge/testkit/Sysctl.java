@@ -1,7 +1,10 @@
 package dev.synedge.testkit;
 
+import java.io.FileInputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
@@ -22,9 +25,16 @@ public final class Sysctl {
         return Files.exists(path(name));
     }
 
+    /**
+     * Reads in one call from offset 0, as {@code dev.synedge.net.KernelState} does and for its
+     * reason: integer sysctls give end of file at any later offset, and {@code Files.readString}
+     * reads one byte first.
+     */
     public static String read(String name) {
-        try {
-            return Files.readString(path(name)).trim();
+        try (InputStream in = new FileInputStream(path(name).toFile())) {
+            byte[] text = new byte[4096];
+            int n = in.read(text);
+            return new String(text, 0, Math.max(n, 0), StandardCharsets.US_ASCII).trim();
         } catch (IOException e) {
             throw new UncheckedIOException("read sysctl " + name, e);
         }
