@@ -38,8 +38,12 @@ public final class BodyPolicy {
     public static final long WINDOW_BYTES = 2 << 20;
     /** The most one zero-copy receive maps, so that the window keeps room while a write is in flight. */
     public static final long MAX_MAPPING = 512 << 10;
-    /** Capacity asked for each splice pipe: the most one spliced body holds in the kernel between sockets. */
-    public static final int PIPE_BYTES = 256 << 10;
+    /**
+     * Capacity asked for each splice pipe: the most one spliced body holds in the kernel between
+     * sockets. 64 KiB, the kernel's default: measured side by side on /1m, 256 KiB pipes moved
+     * 0.66x HAProxy's throughput and 64 KiB 0.80-0.86x; 16, 32 and 128 KiB did no better.
+     */
+    public static final int PIPE_BYTES = 64 << 10;
 
     private BodyPolicy() {}
 
