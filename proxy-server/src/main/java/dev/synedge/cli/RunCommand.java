@@ -54,11 +54,23 @@ final class RunCommand implements Callable<Integer> {
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             server.close();
+            flushLogs();
             stopped.countDown();
         }, "synedge-shutdown"));
         Signal.handle(new Signal("HUP"), signal -> reload(server, file));
         stopped.await();
         return 0;
+    }
+
+    /**
+     * Stops logback once the server has said its last lines (the per-cluster body counters among
+     * them), which drains the asynchronous appenders. Logback's own {@code <shutdownHook/>}
+     * would run beside this hook, not after it, and could drop those lines.
+     */
+    private static void flushLogs() {
+        if (LoggerFactory.getILoggerFactory() instanceof ch.qos.logback.classic.LoggerContext context) {
+            context.stop();
+        }
     }
 
     /** Runs on the signal thread, never on an event loop: loading resolves host names. */

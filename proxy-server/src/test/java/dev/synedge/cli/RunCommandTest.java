@@ -109,13 +109,25 @@ class RunCommandTest {
         final java.lang.Process process;
         final LinkedBlockingQueue<String> lines = new LinkedBlockingQueue<>();
         final List<String> all = new ArrayList<>();
+        final Thread reader;
 
         Process(Path config) throws IOException {
+            this(config, List.of(), null);
+        }
+
+        /** With extra JVM options, and the log directory for the built-in logging configuration. */
+        Process(Path config, List<String> jvmOptions, Path logDir) throws IOException {
             String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-            process = new ProcessBuilder(java, "--enable-native-access=ALL-UNNAMED",
-                    "-cp", System.getProperty("java.class.path"), SynedgeCommand.class.getName(), "run", config.toString())
-                    .redirectErrorStream(true).start();
-            Thread.ofPlatform().daemon().start(() -> {
+            List<String> command = new ArrayList<>(List.of(java, "--enable-native-access=ALL-UNNAMED"));
+            command.addAll(jvmOptions);
+            command.addAll(List.of("-cp", System.getProperty("java.class.path"), SynedgeCommand.class.getName(),
+                    "run", config.toString()));
+            ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+            if (logDir != null) {
+                builder.environment().put("SYNEDGE_LOG_DIR", logDir.toString());
+            }
+            process = builder.start();
+            reader = Thread.ofPlatform().daemon().start(() -> {
                 try (BufferedReader r = new BufferedReader(new InputStreamReader(process.getInputStream(),
                         StandardCharsets.UTF_8))) {
                     for (String line = r.readLine(); line != null; line = r.readLine()) {
@@ -158,13 +170,19 @@ class RunCommandTest {
             new ProcessBuilder("kill", "-" + name, String.valueOf(process.pid())).inheritIO().start().waitFor();
         }
 
+        /**
+         * Sends SIGTERM and waits for the exit and for the last output line. Not through
+         * {@code destroy()}, which also closes this end of the child's output pipe, so that what
+         * the child says while it stops would be lost.
+         */
         @Override
         public void close() throws Exception {
-            process.destroy();
+            signal("TERM");
             if (!process.waitFor(10, TimeUnit.SECONDS)) {
                 process.destroyForcibly();
                 throw new AssertionError("synedge did not stop on SIGTERM");
             }
+            reader.join(TimeUnit.SECONDS.toMillis(5));
         }
     }
 
@@ -209,6 +227,29 @@ class RunCommandTest {
                 synedge.await("reload: .* loaded");
                 assertThat(configHeader(proxy)).isEqualTo("three");
             }
+        }
+    }
+
+    /**
+     * The server's last lines (the per-cluster body counters) reach both the console and the log
+     * file when SIGTERM stops it under the built-in logging configuration, whose appenders are
+     * asynchronous: logback is stopped after the server has closed, not beside it.
+     */
+    @Test
+    void sigtermLogsTheBodyCountersBeforeExiting() throws Exception {
+        Path file = dir.resolve("synedge.conf");
+        Path logs = dir.resolve("logs");
+        try (RecordingUpstream upstream = RecordingUpstream.start(RecordingUpstream.OK)) {
+            Files.writeString(file, config(upstream.port(), "one"));
+            Process synedge = new Process(file, List.of("-Dlogback.configurationFile=logback.xml"), logs);
+            try (synedge) {
+                Matcher listening = synedge.await("synedge: listener main on /127\\.0\\.0\\.1:(\\d+)");
+                InetSocketAddress proxy = new InetSocketAddress("127.0.0.1", Integer.parseInt(listening.group(1)));
+                assertThat(configHeader(proxy)).isEqualTo("one");
+            }
+            String counters = "cluster up: 2 response body bytes: copied 100.0%, mapped 0.0%, spliced 0.0%";
+            assertThat(synedge.all()).as("console").anyMatch(line -> line.contains(counters));
+            assertThat(Files.readString(logs.resolve("synedge.log"))).as("log file").contains(counters);
         }
     }
 }
