@@ -32,6 +32,10 @@ public final class ZeroCopyReceiver implements AutoCloseable {
     static final int TCP_ZEROCOPY_RECEIVE = 35;
     /** {@code struct tcp_zerocopy_receive} as of 5.11+ (address, length, skip, inq, err, ...). */
     private static final int REQUEST_SIZE = 64;
+    /** offsetofend(struct tcp_zerocopy_receive, inq): kernels before 5.7 return less and no queue hint. */
+    private static final int INQ_END = 20;
+    /** {@link Receipt#queued()} when the kernel gave no queue hint. */
+    public static final int QUEUE_UNKNOWN = -1;
     /** offsetofend(struct tcp_zerocopy_receive, flags): kernels returning less ignore the copy buffer. */
     private static final int COPYBUF_END = 40;
     /** The target range holds no mapping: the kernel need not zap it first. */
@@ -59,7 +63,8 @@ public final class ZeroCopyReceiver implements AutoCloseable {
     /**
      * What one {@link #receive()} produced, in stream order: {@code mapped}, then {@code copied}
      * bytes the kernel wrote into the copy buffer, then {@code copyBytes} still to be read by
-     * copy; {@code queued}: bytes left in the receive queue after this call.
+     * copy; {@code queued}: bytes left in the receive queue after this call (the kernel counts
+     * an unread end of stream as one), or {@link #QUEUE_UNKNOWN} before kernel 5.7.
      */
     public record Receipt(MemorySegment mapped, int copied, int copyBytes, int queued, boolean eof,
                           boolean windowFull) {
@@ -171,7 +176,7 @@ public final class ZeroCopyReceiver implements AutoCloseable {
         }
         long length = Integer.toUnsignedLong(request.get(JAVA_INT, 8));
         int skip = request.get(JAVA_INT, 12);
-        int queued = request.get(JAVA_INT, 16);
+        int queued = s.len.get(JAVA_INT, 0) >= INQ_END ? request.get(JAVA_INT, 16) : QUEUE_UNKNOWN;
         int error = request.get(JAVA_INT, 20);
         int copied = copyLength > 0 && s.len.get(JAVA_INT, 0) >= COPYBUF_END ? Math.max(0, request.get(JAVA_INT, 32)) : 0;
         if (error != 0) {

@@ -126,6 +126,63 @@ class ZeroCopyReceiverTest {
         }
     }
 
+    /**
+     * The queue hint a receipt carries, which lets a reader stop without asking again: what is
+     * left after a capped receive, zero once everything is taken while the peer stays open,
+     * and one for an end of stream not yet seen.
+     */
+    @Test
+    void theQueueHintCountsWhatIsLeftAndAnUnreadEndOfStream() throws Exception {
+        try (Sysctl.Change ignored = Sysctl.set("net.core.high_order_alloc_disable", "1");
+             LinuxSocket server = Loopback.listen(InetAddress.getLoopbackAddress(), LinuxSocket.Protocol.TCP, 0);
+             LinuxSocket client = Loopback.client(server.localAddress(), LinuxSocket.Protocol.TCP)) {
+            client.connect(server.localAddress());
+            try (LinuxSocket accepted = Loopback.accept(server);
+                 ZeroCopyReceiver receiver = ZeroCopyReceiver.open(client.fd(), WINDOW)) {
+                int size = 32 << 10;
+                writeAll(accepted, Native.allocate(size).segment());
+                awaitReceived(client, size);
+                ZeroCopyReceiver.Receipt capped = receiver.receive(16 << 10);
+                long taken = capped.mappedBytes() + capped.copied();
+                assertThat(capped.queued()).as("left after a capped receive").isEqualTo(size - (int) taken);
+                receiver.release(capped.mapped());
+                Native scratch = Native.allocate(size);
+                long left = size - taken;
+                while (left > 0) {
+                    ZeroCopyReceiver.Receipt next = receiver.receive();
+                    left -= next.mappedBytes() + next.copied();
+                    if (next.copyBytes() > 0) {
+                        left -= client.read(scratch.address(), next.copyBytes());
+                    }
+                    if (next.mappedBytes() > 0) {
+                        receiver.release(next.mapped());
+                    }
+                    if (left == 0) {
+                        assertThat(next.queued() - next.copyBytes()).as("nothing left, peer open").isZero();
+                    }
+                }
+                writeAll(accepted, Native.allocate(8 << 10).segment());
+                accepted.shutdownOutput();
+                awaitReceived(client, size + (8 << 10));
+                ZeroCopyReceiver.Receipt last = receiver.receive();
+                if (last.copyBytes() > 0) {
+                    client.read(scratch.address(), last.copyBytes());
+                }
+                assertThat(last.queued() - last.copyBytes()).as("an unread end of stream counts one").isEqualTo(1);
+                assertThat(receiver.receive().eof()).isTrue();
+            }
+        }
+    }
+
+    /** Waits until the socket has received {@code total} bytes in all (TCP_INFO's bytes received). */
+    private static void awaitReceived(LinuxSocket socket, long total) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (TcpInfo.read(socket.fd()).bytesReceived().orElseThrow() < total) {
+            assertThat(System.nanoTime()).as("%d bytes received within 5 s", total).isLessThan(deadline);
+            Loopback.pause();
+        }
+    }
+
     /** Receives until something maps, reading skipped bytes by copy on the way. */
     private static ZeroCopyReceiver.Receipt receiveMapped(ZeroCopyReceiver receiver, LinuxSocket socket) throws Exception {
         Native scratch = Native.allocate(1 << 20);
