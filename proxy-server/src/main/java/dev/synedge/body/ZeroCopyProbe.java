@@ -54,7 +54,8 @@ public final class ZeroCopyProbe {
         if (total >= SAMPLE && verdict.compareAndSet(UNKNOWN, MAPS_NOTHING)) {
             log.warn("zero-copy receive mapped none of the first {} bytes of response bodies on this host"
                     + " (pages map only when they arrive as whole order-0 pages: header-split NICs, or on"
-                    + " loopback net.core.high_order_alloc_disable=1); response-body = auto copies instead",
+                    + " loopback net.core.high_order_alloc_disable=1; and never page-cache pages, which a"
+                    + " same-host origin's sendfile sends); response-body = auto copies instead",
                     total);
         }
     }
