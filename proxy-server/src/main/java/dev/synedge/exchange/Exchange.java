@@ -955,6 +955,7 @@ final class Exchange implements UpstreamSocket.Owner {
         }
         switch (result) {
             case BLOCKED -> { }
+            case YIELDED -> loop.loop().execute(this::clientWritableForSplice);
             case DONE -> {
                 endSplice();
                 checkNothingFollows();
