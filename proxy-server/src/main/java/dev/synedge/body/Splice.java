@@ -27,8 +27,8 @@ public final class Splice implements AutoCloseable {
         /** Both sides would block: pump again on the next upstream input or client output edge. */
         BLOCKED,
         /**
-         * A turn's worth moved and more may be ready: pump again soon (a task on the loop), after
-         * the loop's other work, since no edge will say so.
+         * A turn's worth ({@link BodyPolicy#TURN_BYTES}) moved and more may be ready: pump again
+         * soon, after the loop's other work (a task), since no edge will say so.
          */
         YIELDED,
         /** The body's last byte reached the client socket. */
@@ -38,15 +38,6 @@ public final class Splice implements AutoCloseable {
         /** The client socket failed (closed, reset); see {@link #clientFailure()}. */
         CLIENT_FAILED
     }
-
-    /**
-     * What one pump gives the client before yielding. A loop that drains a fast upstream into
-     * a client without pause sends faster than the client socket's pacing rate (BBR paces even
-     * on loopback), and each send that comes too early arms a pacing timer: measured, 6.8 per
-     * 1 MiB response against HAProxy's 1.7, each a timer reprogram and a softirq. Yielding
-     * between turns spreads one connection's sends among the loop's other work.
-     */
-    static final long TURN_BYTES = BodyPolicy.PIPE_BYTES;
 
     private final SplicePipes pipes;
     private final Pipe pipe;
@@ -94,7 +85,7 @@ public final class Splice implements AutoCloseable {
         drained = 0;
         long left = remaining;
         for (;;) {
-            if (drained >= TURN_BYTES) {
+            if (drained >= BodyPolicy.TURN_BYTES) {
                 return Result.YIELDED;
             }
             boolean progress = false;
