@@ -19,13 +19,16 @@ import dev.synedge.http.RelayFraming;
  *       pages ({@link ZeroCopyProbe}) and copied otherwise; smaller bodies are copied.
  * </ul>
  *
- * <p>Why (measured for issue 5 on loopback, 2 shared cores, wrk c20, proxy CPU seconds per GB):
- * splicing costs 0.6-0.8x the CPU of copying from 128 KiB on and about the same at 32 KiB, at
- * the same throughput. Mapping still copies every byte into the client socket and saves only
- * the receive copy, so it costs about what copying costs under the same conditions
- * (0.85-1.1x), well above splicing: it is the path for bodies that cannot be spliced, and only
- * where pages map without help. On loopback they map only with
- * {@code net.core.high_order_alloc_disable=1}, which makes every copy dearer (about 1.5x).
+ * <p>Why (measured for issue 5 on loopback, 2 shared cores, proxy CPU seconds per GB; the bench
+ * runs are in the issue's notes): splicing costs 0.4-0.5x the CPU of copying on /1m and /16m
+ * (0.20-0.29 against 0.45-0.75 s/GB) and passes HAProxy's splice (1.07-1.15x); at 32 KiB it
+ * costs about what copying does. Mapping saves the receive copy but still copies every byte
+ * into the client socket, and on loopback each sender segment (65483 bytes, not whole pages)
+ * takes two receives, one for the bytes around its pages: 0.74-0.81x copying's CPU on /1m and
+ * 0.81-0.93x on /16m where 91% of the bytes map, well above splicing. So it is the path for
+ * bodies that cannot be spliced, and only where pages map without help. On loopback they map
+ * only with {@code net.core.high_order_alloc_disable=1}, which makes every copy dearer, and
+ * never from an origin that sends page cache (nginx's sendfile).
  */
 public final class BodyPolicy {
 
@@ -40,8 +43,9 @@ public final class BodyPolicy {
     public static final long MAX_MAPPING = 512 << 10;
     /**
      * Capacity asked for each splice pipe: the most one spliced body holds in the kernel between
-     * sockets. 64 KiB, the kernel's default: measured side by side on /1m, 256 KiB pipes moved
-     * 0.66x HAProxy's throughput and 64 KiB 0.80-0.86x; 16, 32 and 128 KiB did no better.
+     * sockets. 64 KiB, the kernel's default: measured side by side on /1m (before splices took
+     * turns), 256 KiB pipes moved 0.66x HAProxy's throughput and 64 KiB 0.80-0.86x; 16, 32 and
+     * 128 KiB did no better.
      */
     public static final int PIPE_BYTES = 64 << 10;
     /**
