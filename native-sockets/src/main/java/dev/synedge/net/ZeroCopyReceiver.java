@@ -74,6 +74,14 @@ public final class ZeroCopyReceiver implements AutoCloseable {
             return mapped.byteSize();
         }
 
+        /**
+         * Whether anything may be queued beyond the {@code copyBytes} still to read: false lets a
+         * reader stop here, since the next arrival raises a new readable edge.
+         */
+        public boolean moreQueued() {
+            return queued == QUEUE_UNKNOWN || queued > copyBytes;
+        }
+
         /** Nothing mapped, nothing copied or to copy, not at EOF: wait for the socket to be readable. */
         public boolean isEmpty() {
             return mapped.byteSize() == 0 && copied == 0 && copyBytes == 0 && !eof && !windowFull;
@@ -176,9 +184,10 @@ public final class ZeroCopyReceiver implements AutoCloseable {
         }
         long length = Integer.toUnsignedLong(request.get(JAVA_INT, 8));
         int skip = request.get(JAVA_INT, 12);
-        int queued = s.len.get(JAVA_INT, 0) >= INQ_END ? request.get(JAVA_INT, 16) : QUEUE_UNKNOWN;
+        int returned = s.len.get(JAVA_INT, 0);
+        int queued = returned >= INQ_END ? request.get(JAVA_INT, 16) : QUEUE_UNKNOWN;
         int error = request.get(JAVA_INT, 20);
-        int copied = copyLength > 0 && s.len.get(JAVA_INT, 0) >= COPYBUF_END ? Math.max(0, request.get(JAVA_INT, 32)) : 0;
+        int copied = copyLength > 0 && returned >= COPYBUF_END ? Math.max(0, request.get(JAVA_INT, 32)) : 0;
         if (error != 0) {
             if (length == 0 && skip == 0 && copied == 0) {
                 throw new NativeException("getsockopt", "TCP_ZEROCOPY_RECEIVE", error);

@@ -108,21 +108,19 @@ class ZeroCopyReceiverTest {
     @Test
     void releasesMustComeInReceiveOrder() throws Exception {
         try (Sysctl.Change ignored = Sysctl.set("net.core.high_order_alloc_disable", "1");
-             LinuxSocket server = Loopback.listen(InetAddress.getLoopbackAddress(), LinuxSocket.Protocol.TCP, 0);
-             LinuxSocket client = Loopback.client(server.localAddress(), LinuxSocket.Protocol.TCP)) {
-            client.connect(server.localAddress());
-            try (LinuxSocket accepted = Loopback.accept(server);
-                 ZeroCopyReceiver receiver = ZeroCopyReceiver.open(client.fd(), WINDOW)) {
-                Native data = Native.allocate(256 << 10);
-                writeAll(accepted, data.segment());
-                ZeroCopyReceiver.Receipt first = receiveMapped(receiver, client);
-                ZeroCopyReceiver.Receipt second = receiveMapped(receiver, client);
-                assertThatThrownBy(() -> receiver.release(second.mapped()))
-                        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("out of order");
-                receiver.release(first.mapped());
-                receiver.release(second.mapped());
-                assertThat(receiver.mappedBytes()).isZero();
-            }
+             Connected c = Connected.tcp();
+             ZeroCopyReceiver receiver = ZeroCopyReceiver.open(c.client().fd(), WINDOW)) {
+            LinuxSocket client = c.client();
+            LinuxSocket accepted = c.accepted();
+            Native data = Native.allocate(256 << 10);
+            writeAll(accepted, data.segment());
+            ZeroCopyReceiver.Receipt first = receiveMapped(receiver, client);
+            ZeroCopyReceiver.Receipt second = receiveMapped(receiver, client);
+            assertThatThrownBy(() -> receiver.release(second.mapped()))
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("out of order");
+            receiver.release(first.mapped());
+            receiver.release(second.mapped());
+            assertThat(receiver.mappedBytes()).isZero();
         }
     }
 
@@ -134,52 +132,73 @@ class ZeroCopyReceiverTest {
     @Test
     void theQueueHintCountsWhatIsLeftAndAnUnreadEndOfStream() throws Exception {
         try (Sysctl.Change ignored = Sysctl.set("net.core.high_order_alloc_disable", "1");
-             LinuxSocket server = Loopback.listen(InetAddress.getLoopbackAddress(), LinuxSocket.Protocol.TCP, 0);
-             LinuxSocket client = Loopback.client(server.localAddress(), LinuxSocket.Protocol.TCP)) {
-            client.connect(server.localAddress());
-            try (LinuxSocket accepted = Loopback.accept(server);
-                 ZeroCopyReceiver receiver = ZeroCopyReceiver.open(client.fd(), WINDOW)) {
-                int size = 32 << 10;
-                writeAll(accepted, Native.allocate(size).segment());
-                awaitReceived(client, size);
-                ZeroCopyReceiver.Receipt capped = receiver.receive(16 << 10);
-                long taken = capped.mappedBytes() + capped.copied();
-                assertThat(capped.queued()).as("left after a capped receive").isEqualTo(size - (int) taken);
-                receiver.release(capped.mapped());
-                Native scratch = Native.allocate(size);
-                long left = size - taken;
-                while (left > 0) {
-                    ZeroCopyReceiver.Receipt next = receiver.receive();
-                    left -= next.mappedBytes() + next.copied();
-                    if (next.copyBytes() > 0) {
-                        left -= client.read(scratch.address(), next.copyBytes());
-                    }
-                    if (next.mappedBytes() > 0) {
-                        receiver.release(next.mapped());
-                    }
-                    if (left == 0) {
-                        assertThat(next.queued() - next.copyBytes()).as("nothing left, peer open").isZero();
-                    }
+             Connected c = Connected.tcp();
+             ZeroCopyReceiver receiver = ZeroCopyReceiver.open(c.client().fd(), WINDOW)) {
+            LinuxSocket client = c.client();
+            LinuxSocket accepted = c.accepted();
+            int size = 32 << 10;
+            writeAll(accepted, Native.allocate(size).segment());
+            awaitReceived(client, size);
+            ZeroCopyReceiver.Receipt capped = receiver.receive(16 << 10);
+            long taken = capped.mappedBytes() + capped.copied();
+            assertThat(capped.queued()).as("left after a capped receive").isEqualTo(size - (int) taken);
+            assertThat(capped.moreQueued()).isTrue();
+            receiver.release(capped.mapped());
+            Native scratch = Native.allocate(size);
+            long left = size - taken;
+            while (left > 0) {
+                ZeroCopyReceiver.Receipt next = receiver.receive();
+                left -= next.mappedBytes() + next.copied();
+                if (next.copyBytes() > 0) {
+                    left -= client.read(scratch.address(), next.copyBytes());
                 }
-                writeAll(accepted, Native.allocate(8 << 10).segment());
-                accepted.shutdownOutput();
-                awaitReceived(client, size + (8 << 10));
-                ZeroCopyReceiver.Receipt last = receiver.receive();
-                if (last.copyBytes() > 0) {
-                    client.read(scratch.address(), last.copyBytes());
+                if (next.mappedBytes() > 0) {
+                    receiver.release(next.mapped());
                 }
-                assertThat(last.queued() - last.copyBytes()).as("an unread end of stream counts one").isEqualTo(1);
-                assertThat(receiver.receive().eof()).isTrue();
+                if (left == 0) {
+                    assertThat(next.queued() - next.copyBytes()).as("nothing left, peer open").isZero();
+                    assertThat(next.moreQueued()).isFalse();
+                }
             }
+            writeAll(accepted, Native.allocate(8 << 10).segment());
+            accepted.shutdownOutput();
+            awaitReceived(client, size + (8 << 10));
+            ZeroCopyReceiver.Receipt last = receiver.receive();
+            if (last.copyBytes() > 0) {
+                client.read(scratch.address(), last.copyBytes());
+            }
+            assertThat(last.queued() - last.copyBytes()).as("an unread end of stream counts one").isEqualTo(1);
+            assertThat(last.moreQueued()).as("so a reader asks again and sees it").isTrue();
+            assertThat(receiver.receive().eof()).isTrue();
         }
     }
 
     /** Waits until the socket has received {@code total} bytes in all (TCP_INFO's bytes received). */
-    private static void awaitReceived(LinuxSocket socket, long total) throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-        while (TcpInfo.read(socket.fd()).bytesReceived().orElseThrow() < total) {
-            assertThat(System.nanoTime()).as("%d bytes received within 5 s", total).isLessThan(deadline);
-            Loopback.pause();
+    private static void awaitReceived(LinuxSocket socket, long total) {
+        Loopback.await(total + " bytes received", () -> {
+            try {
+                return TcpInfo.read(socket.fd()).bytesReceived().orElseThrow() >= total;
+            } catch (NativeException e) {
+                throw new AssertionError(e);
+            }
+        });
+    }
+
+    /** A loopback TCP connection: the listener, its client end and the accepted end, closed together. */
+    private record Connected(LinuxSocket server, LinuxSocket client, LinuxSocket accepted) implements AutoCloseable {
+
+        static Connected tcp() throws NativeException {
+            LinuxSocket server = Loopback.listen(InetAddress.getLoopbackAddress(), LinuxSocket.Protocol.TCP, 0);
+            LinuxSocket client = Loopback.client(server.localAddress(), LinuxSocket.Protocol.TCP);
+            client.connect(server.localAddress());
+            return new Connected(server, client, Loopback.accept(server));
+        }
+
+        @Override
+        public void close() {
+            accepted.close();
+            client.close();
+            server.close();
         }
     }
 

@@ -27,8 +27,8 @@ public final class Splice implements AutoCloseable {
         /** Both sides would block: pump again on the next upstream input or client output edge. */
         BLOCKED,
         /**
-         * A turn's worth ({@link BodyPolicy#TURN_BYTES}) moved and more may be ready: pump again
-         * soon, after the loop's other work (a task), since no edge will say so.
+         * A turn's worth ({@link BodyPolicy#TURN_BYTES}) moved and more may be ready: a task on
+         * the loop calls back to pump again after the loop's other work, since no edge will.
          */
         YIELDED,
         /** The body's last byte reached the client socket. */
@@ -44,7 +44,7 @@ public final class Splice implements AutoCloseable {
     private final IoEventLoop loop;
     private final int clientFd;
     private final BodyCounters counters;
-    private final Runnable onClientWritable;
+    private final Runnable pumpAgain;
     private ClientOutputWatch watch;
     private boolean clientBlocked;
     /** The upstream closed before the body's end; what the pipe holds still goes to the client. */
@@ -55,22 +55,23 @@ public final class Splice implements AutoCloseable {
     private boolean closed;
 
     private Splice(SplicePipes pipes, Pipe pipe, IoEventLoop loop, int clientFd, BodyCounters counters,
-                   Runnable onClientWritable) {
+                   Runnable pumpAgain) {
         this.pipes = pipes;
         this.pipe = pipe;
         this.loop = loop;
         this.clientFd = clientFd;
         this.counters = counters;
-        this.onClientWritable = onClientWritable;
+        this.pumpAgain = pumpAgain;
     }
 
     /**
-     * Takes a pipe for a splice into {@code clientFd}; {@code onClientWritable} runs on the loop
-     * when a client that could take no more can take bytes again.
+     * Takes a pipe for a splice into {@code clientFd}; {@code pumpAgain} runs on the loop
+     * when a client that could take no more can take bytes again, and after a pump that
+     * {@link Result#YIELDED yielded}. It must do nothing once the splice is closed.
      */
     public static Splice start(SplicePipes pipes, IoEventLoop loop, int clientFd, BodyCounters counters,
-                               Runnable onClientWritable) throws NativeException {
-        return new Splice(pipes, pipes.take(), loop, clientFd, counters, onClientWritable);
+                               Runnable pumpAgain) throws NativeException {
+        return new Splice(pipes, pipes.take(), loop, clientFd, counters, pumpAgain);
     }
 
     /**
@@ -86,6 +87,7 @@ public final class Splice implements AutoCloseable {
         long left = remaining;
         for (;;) {
             if (drained >= BodyPolicy.TURN_BYTES) {
+                loop.execute(pumpAgain);
                 return Result.YIELDED;
             }
             boolean progress = false;
@@ -148,7 +150,7 @@ public final class Splice implements AutoCloseable {
             return;
         }
         clientBlocked = false;
-        onClientWritable.run();
+        pumpAgain.run();
     }
 
     /** Body bytes the last {@link #pump} took from the upstream socket. */

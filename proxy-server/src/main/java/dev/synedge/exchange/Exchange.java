@@ -846,11 +846,8 @@ final class Exchange implements UpstreamSocket.Owner {
             copy -= n;
             relayBody(resp, false);
         }
-        // The kernel's queue hint counts an unread end of stream as a byte: zero means nothing
-        // is left, and the next arrival raises a new edge. Asking again anyway cost one empty
-        // TCP_ZEROCOPY_RECEIVE per mapping on /16m (two getsockopts per client write).
-        return phase != Phase.DONE
-                && (receipt.queued() == ZeroCopyReceiver.QUEUE_UNKNOWN || receipt.queued() > receipt.copyBytes());
+        // Asking again when nothing is left costs an empty TCP_ZEROCOPY_RECEIVE per mapping.
+        return phase != Phase.DONE && receipt.moreQueued();
     }
 
     /**
@@ -917,7 +914,7 @@ final class Exchange implements UpstreamSocket.Owner {
         }
         try {
             splice = Splice.start(loop.pipes(), loop.loop(), ((UnixChannel) ctx.channel()).fd().intValue(),
-                    bodyCounters, this::clientWritableForSplice);
+                    bodyCounters, this::pumpSpliceAgain);
         } catch (NativeException e) {
             log.warn("{} {}: no pipe for splice ({}); copying the body", request.method(), route.name(),
                     e.getMessage());
@@ -928,7 +925,7 @@ final class Exchange implements UpstreamSocket.Owner {
         pumpSplice();
     }
 
-    private void clientWritableForSplice() {
+    private void pumpSpliceAgain() {
         if (phase != Phase.DONE && splice != null) {
             pumpSplice();
         }
@@ -954,8 +951,7 @@ final class Exchange implements UpstreamSocket.Owner {
             clientBlocked();
         }
         switch (result) {
-            case BLOCKED -> { }
-            case YIELDED -> loop.loop().execute(this::clientWritableForSplice);
+            case BLOCKED, YIELDED -> { }
             case DONE -> {
                 endSplice();
                 checkNothingFollows();
