@@ -24,10 +24,13 @@ final class Libc {
     static final int AF_INET = 2;
     static final int AF_INET6 = 10;
     static final int SOCK_STREAM = 1;
+    static final int SOCK_DGRAM = 2;
     static final int SOCK_NONBLOCK = 0x800;
     static final int SOCK_CLOEXEC = 0x80000;
     static final int IPPROTO_TCP = 6;
     static final int IPPROTO_MPTCP = 262;
+    static final int SOL_IP = 0;
+    static final int SOL_IPV6 = 41;
     static final int SOL_SOCKET = 1;
     static final int SOL_TCP = 6;
     static final int SOL_MPTCP = 284;
@@ -53,6 +56,9 @@ final class Libc {
     private static final MethodHandle ACCEPT4 = bind("accept4", JAVA_INT, JAVA_INT, ADDRESS, ADDRESS, JAVA_INT);
     private static final MethodHandle READ = bind("read", JAVA_LONG, JAVA_INT, JAVA_LONG, JAVA_LONG);
     private static final MethodHandle WRITE = bind("write", JAVA_LONG, JAVA_INT, JAVA_LONG, JAVA_LONG);
+    private static final MethodHandle SEND = bind("send", JAVA_LONG, JAVA_INT, JAVA_LONG, JAVA_LONG, JAVA_INT);
+    private static final MethodHandle RECVMSG = bind("recvmsg", JAVA_LONG, JAVA_INT, ADDRESS, JAVA_INT);
+    private static final MethodHandle POLL = bind("poll", JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT);
     private static final MethodHandle READV = bind("readv", JAVA_LONG, JAVA_INT, JAVA_LONG, JAVA_INT);
     private static final MethodHandle WRITEV = bind("writev", JAVA_LONG, JAVA_INT, JAVA_LONG, JAVA_INT);
     private static final MethodHandle SHUTDOWN = bind("shutdown", JAVA_INT, JAVA_INT, JAVA_INT);
@@ -149,6 +155,30 @@ final class Libc {
     static long write(int fd, long address, long length) {
         try {
             return (long) WRITE.invokeExact(capture(), fd, address, length);
+        } catch (Throwable t) {
+            throw linkageFailure(t);
+        }
+    }
+
+    static long send(int fd, long address, long length, int flags) {
+        try {
+            return (long) SEND.invokeExact(capture(), fd, address, length, flags);
+        } catch (Throwable t) {
+            throw linkageFailure(t);
+        }
+    }
+
+    static long recvmsg(int fd, MemorySegment msghdr, int flags) {
+        try {
+            return (long) RECVMSG.invokeExact(capture(), fd, msghdr, flags);
+        } catch (Throwable t) {
+            throw linkageFailure(t);
+        }
+    }
+
+    static int poll(MemorySegment fds, long count, int timeoutMillis) {
+        try {
+            return (int) POLL.invokeExact(capture(), fds, count, timeoutMillis);
         } catch (Throwable t) {
             throw linkageFailure(t);
         }

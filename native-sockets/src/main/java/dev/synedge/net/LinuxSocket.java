@@ -1,6 +1,7 @@
 package dev.synedge.net;
 
 import static java.lang.foreign.ValueLayout.JAVA_INT;
+import static java.lang.foreign.ValueLayout.JAVA_SHORT;
 
 import java.lang.foreign.MemorySegment;
 import java.net.Inet4Address;
@@ -45,6 +46,8 @@ public final class LinuxSocket implements AutoCloseable {
         }
     }
 
+    private static final short POLLIN = 0x1;
+    private static final short POLLOUT = 0x4;
     private static final int SHUT_RD = 0;
     private static final int SHUT_WR = 1;
 
@@ -175,6 +178,36 @@ public final class LinuxSocket implements AutoCloseable {
     }
 
     /** Scatter read; returns bytes read, {@link #EOF} or {@link #WOULD_BLOCK}. */
+    /**
+     * Blocks the calling thread until the socket is readable (or at EOF, or in error), at most
+     * {@code timeoutMillis}; returns whether it is. For threads that own a socket outright (a
+     * load-test sender), never for sockets an event loop drives.
+     */
+    public boolean awaitReadable(int timeoutMillis) throws NativeException {
+        return await(POLLIN, timeoutMillis);
+    }
+
+    /** {@link #awaitReadable} for room to write. */
+    public boolean awaitWritable(int timeoutMillis) throws NativeException {
+        return await(POLLOUT, timeoutMillis);
+    }
+
+    private boolean await(short events, int timeoutMillis) throws NativeException {
+        MemorySegment pollfd = SocketOptions.scratchBuffer();
+        pollfd.set(JAVA_INT, 0, fd());
+        pollfd.set(JAVA_SHORT, 4, events);
+        pollfd.set(JAVA_SHORT, 6, (short) 0);
+        int n = Libc.poll(pollfd, 1, timeoutMillis);
+        if (n < 0) {
+            int errno = Libc.errno();
+            if (errno == Errno.EINTR) {
+                return false;
+            }
+            throw new NativeException("poll", "fd " + fd, errno);
+        }
+        return n > 0;
+    }
+
     public long readv(IoVector vector) throws NativeException {
         long n = Libc.readv(fd(), vector.address(), vector.count());
         if (n > 0) {
