@@ -1,6 +1,8 @@
 package dev.synedge.origin;
 
+import dev.synedge.net.NativeException;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
@@ -34,6 +36,12 @@ public final class OriginMain implements Callable<Integer> {
     @Option(names = "--reuse-port", description = "SO_REUSEPORT, one listener per event loop.")
     private boolean reusePort;
 
+    @Option(names = "--page-sender",
+            description = "Serve only sized bodies (GET/HEAD /1m, /16m.bin), sent with MSG_ZEROCOPY: on loopback"
+                    + " they arrive as whole pages, as from a header-split NIC, which zero-copy receive maps whole."
+                    + " One thread per connection; --event-loops, --fastopen and --reuse-port do not apply.")
+    private boolean pageSender;
+
     public static void main(String[] args) {
         int code = new CommandLine(new OriginMain()).execute(args);
         if (code != 0) {
@@ -43,6 +51,9 @@ public final class OriginMain implements Callable<Integer> {
 
     @Override
     public Integer call() throws InterruptedException {
+        if (pageSender) {
+            return runPageSender();
+        }
         OriginOptions options;
         try {
             options = OriginOptions.defaults().withBindAddress(bind).withPort(port)
@@ -62,16 +73,33 @@ public final class OriginMain implements Callable<Integer> {
             System.err.println("synedge origin: TCP Fast Open is OFF on this listener: net.ipv4.tcp_fastopen="
                     + fastOpenSysctl() + " lacks the server bit 0x2 (sysctl -w net.ipv4.tcp_fastopen=3 turns it on)");
         }
+        return serveUntilStopped(origin::close, origin.address().getAddress().getHostAddress() + ":" + origin.port());
+    }
+
+    /** Prints the listening line, then waits for SIGTERM/SIGINT and runs {@code close}. */
+    private static int serveUntilStopped(Runnable close, String address) throws InterruptedException {
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            origin.close();
+            close.run();
             stopped.countDown();
         }, "synedge-origin-shutdown"));
-        System.out.println("synedge origin listening on " + origin.address().getAddress().getHostAddress()
-                + ":" + origin.port());
+        System.out.println("synedge origin listening on " + address);
         System.out.flush();
         stopped.await();
         return 0;
+    }
+
+    private Integer runPageSender() throws InterruptedException {
+        PageSender sender;
+        InetSocketAddress address;
+        try {
+            sender = PageSender.start(bind, port);
+            address = sender.address();
+        } catch (NativeException e) {
+            System.err.println("synedge origin: " + e.getMessage());
+            return 1;
+        }
+        return serveUntilStopped(sender::close, address.getAddress().getHostAddress() + ":" + address.getPort());
     }
 
     private static String fastOpenSysctl() {
