@@ -62,6 +62,20 @@ public final class BodyPolicy {
     private BodyPolicy() {}
 
     /**
+     * Whether new upstream connections of a cluster with this setting ask for page-sized
+     * segments ({@code PageSegments}), which let a receive map many segments at once instead
+     * of stopping at each one's ragged end: the path is chosen per response, but the segment
+     * size only goes with the SYN. {@code zero-copy} always asks; {@code auto}, which maps only
+     * bodies it cannot splice, asks once this host was seen to map pages, since smaller
+     * segments cost a little on every other path.
+     *
+     * @param hostMapped zero-copy receive has mapped pages on this host ({@link ZeroCopyProbe#maps()})
+     */
+    public static boolean asksForPageSegments(ResponseBody setting, boolean hostMapped) {
+        return setting == ResponseBody.ZERO_COPY || setting == ResponseBody.AUTO && hostMapped;
+    }
+
+    /**
      * @param contentLength the body's length when {@code framing} is CONTENT_LENGTH
      * @param hostMaps      zero-copy receive is worth trying on this host
      * @param mappable      the upstream socket can be mapped (false for MPTCP)

@@ -282,9 +282,11 @@ final class Exchange implements UpstreamSocket.Owner {
         long now = System.nanoTime();
         EndpointState state = loop.endpointStates().of(endpoint.address());
         boolean useFastOpen = config.fastopen() && replaySafe && retries == 0 && state.fastOpenAllowed(now);
+        int pageSegment = !config.mptcp() && BodyPolicy.asksForPageSegments(config.responseBody(), loop.zeroCopyProbe().maps())
+                ? cluster.pageSegment(index) : 0;
         connectStartNanos = now;
         try {
-            upstream = UpstreamSocket.open(loop.loop(), endpoint, useFastOpen, config.mptcp(), this);
+            upstream = UpstreamSocket.open(loop.loop(), endpoint, useFastOpen, config.mptcp(), pageSegment, this);
         } catch (NativeException e) {
             cluster.exchangeEnded(index);
             endpointIndex = -1;

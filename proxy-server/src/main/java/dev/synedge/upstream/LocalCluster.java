@@ -3,8 +3,13 @@ package dev.synedge.upstream;
 import dev.synedge.body.BodyCounters;
 import dev.synedge.config.ClusterConfig;
 import dev.synedge.config.EndpointConfig;
+import dev.synedge.net.LinuxSocket;
+import dev.synedge.net.NativeException;
+import dev.synedge.net.PageSegments;
 import io.netty.channel.EventLoop;
+import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -22,6 +27,8 @@ public final class LocalCluster {
     private final int[] outstanding;
     private final Balancer balancer;
     private final BodyCounters bodyCounters;
+    /** Per endpoint: the MSS that makes its segments whole pages, 0 for none; -1 until probed. */
+    private final int[] pageSegments;
 
     /** {@code bodyCounters}: this loop's counters for the cluster's name, kept across reloads. */
     public LocalCluster(ClusterConfig config, EventLoop loop, BodyCounters bodyCounters) {
@@ -38,6 +45,8 @@ public final class LocalCluster {
             authorities[i] = e.name().getBytes(StandardCharsets.US_ASCII);
         }
         this.outstanding = new int[endpoints.length];
+        this.pageSegments = new int[endpoints.length];
+        Arrays.fill(pageSegments, -1);
         this.balancer = Balancer.of(config.loadBalancing(), endpoints.length);
     }
 
@@ -64,6 +73,24 @@ public final class LocalCluster {
     /** The endpoint's {@code host:port} as configured (not resolved), in ASCII; do not modify. */
     public byte[] authority(int index) {
         return authorities[index];
+    }
+
+    /**
+     * The MSS to advertise on new connections to the endpoint so that its segments are whole
+     * pages ({@link PageSegments}), from the path MTU probed on first use; 0 where no page fits
+     * (an Ethernet MTU of 1500) or the route cannot be looked up, which then the connect reports.
+     */
+    public int pageSegment(int index) {
+        if (pageSegments[index] < 0) {
+            InetSocketAddress address = endpoints[index].address();
+            try {
+                pageSegments[index] = PageSegments.maxSegmentFor(PageSegments.pathMtu(address),
+                        LinuxSocket.familyOf(address), PageSegments.timestampsOn());
+            } catch (NativeException e) {
+                pageSegments[index] = 0;
+            }
+        }
+        return pageSegments[index];
     }
 
     public UpstreamPool pool(int index) {

@@ -8,6 +8,7 @@ import dev.synedge.net.FastOpen;
 import dev.synedge.net.IoVector;
 import dev.synedge.net.LinuxSocket;
 import dev.synedge.net.NativeException;
+import dev.synedge.net.PageSegments;
 import dev.synedge.net.SocketOptions;
 import dev.synedge.net.TcpInfo;
 import io.netty.buffer.ByteBuf;
@@ -95,15 +96,20 @@ public final class UpstreamSocket implements EpollIoHandle {
     /**
      * Opens a connection to {@code endpoint} and registers it on {@code loop} (the caller's
      * own loop). With {@code fastOpen}, {@code TCP_FASTOPEN_CONNECT} is set first: when the
-     * kernel holds a cookie for the endpoint nothing is sent until the first write.
+     * kernel holds a cookie for the endpoint nothing is sent until the first write. A
+     * {@code pageSegment} above 0 is advertised as the MSS ({@link PageSegments}), so that the
+     * endpoint's segments can map as whole pages.
      */
-    public static UpstreamSocket open(IoEventLoop loop, Endpoint endpoint, boolean fastOpen, boolean mptcp, Owner owner)
-            throws NativeException {
+    public static UpstreamSocket open(IoEventLoop loop, Endpoint endpoint, boolean fastOpen, boolean mptcp,
+                                      int pageSegment, Owner owner) throws NativeException {
         LinuxSocket socket = LinuxSocket.openFor(endpoint.address(),
                 mptcp ? LinuxSocket.Protocol.MPTCP : LinuxSocket.Protocol.TCP);
         UpstreamSocket upstream = new UpstreamSocket(socket, endpoint, fastOpen, owner);
         try {
             SocketOptions.setNoDelay(socket.fd(), true);
+            if (pageSegment > 0) {
+                PageSegments.advertise(socket.fd(), pageSegment);
+            }
             if (fastOpen) {
                 FastOpen.enableConnect(socket.fd());
             }
