@@ -20,15 +20,18 @@ import dev.synedge.http.RelayFraming;
  * </ul>
  *
  * <p>Why (measured for issue 5 on loopback, 2 shared cores, proxy CPU seconds per GB; the bench
- * runs are in the issue's notes): splicing costs 0.4-0.5x the CPU of copying on /1m and /16m
- * (0.20-0.29 against 0.45-0.75 s/GB) and passes HAProxy's splice (1.07-1.15x); at 32 KiB it
- * costs about what copying does. Mapping saves the receive copy but still copies every byte
- * into the client socket, and on loopback each sender segment (65483 bytes, not whole pages)
- * takes two receives, one for the bytes around its pages: 0.74-0.81x copying's CPU on /1m and
- * 0.81-0.93x on /16m where 91% of the bytes map, well above splicing. So it is the path for
- * bodies that cannot be spliced, and only where pages map without help. On loopback they map
- * only with {@code net.core.high_order_alloc_disable=1}, which makes every copy dearer, and
- * never from an origin that sends page cache (nginx's sendfile).
+ * runs are in the issue's notes and under loadtest/results): splicing costs 0.4-0.5x the CPU of
+ * copying on /1m and /16m (0.20-0.25 against 0.42-0.64 s/GB) and passes HAProxy's splice
+ * (1.07-1.27x); at 32 KiB it costs about what copying does. Mapping saves the receive copy but
+ * still copies every byte into the client socket. Where every segment arrives as whole pages
+ * (an origin sending with MSG_ZEROCOPY, the loopback stand-in for a header-split NIC) and the
+ * upstream sends page-sized segments, 96% of the bytes map and mapping costs 0.55-0.61x
+ * copying's CPU on /1m and 0.76-0.83x on /16m. From an origin whose segments start mid-page
+ * about 91% maps, each segment takes two receives, and it costs 0.74-0.81x on /1m and
+ * 0.81-0.93x on /16m. So it is the path for bodies that cannot be spliced, and only where pages
+ * map. On loopback they map only from a MSG_ZEROCOPY sender or with
+ * {@code net.core.high_order_alloc_disable=1} (which makes every copy dearer), and never from an
+ * origin that sends page cache (nginx's sendfile).
  */
 public final class BodyPolicy {
 
@@ -65,14 +68,16 @@ public final class BodyPolicy {
      * Whether new upstream connections of a cluster with this setting ask for page-sized
      * segments ({@code PageSegments}), which let a receive map many segments at once instead
      * of stopping at each one's ragged end: the path is chosen per response, but the segment
-     * size only goes with the SYN. {@code zero-copy} always asks; {@code auto}, which maps only
-     * bodies it cannot splice, asks once this host was seen to map pages, since smaller
-     * segments cost a little on every other path.
-     *
-     * @param hostMapped zero-copy receive has mapped pages on this host ({@link ZeroCopyProbe#maps()})
+     * size only goes with the SYN. Smaller segments cost a little on every path, so
+     * {@code zero-copy} asks until this host is seen to map nothing, and {@code auto}, which
+     * maps only bodies it cannot splice, asks once this host was seen to map pages.
      */
-    public static boolean asksForPageSegments(ResponseBody setting, boolean hostMapped) {
-        return setting == ResponseBody.ZERO_COPY || setting == ResponseBody.AUTO && hostMapped;
+    public static boolean asksForPageSegments(ResponseBody setting, ZeroCopyProbe probe) {
+        return switch (setting) {
+            case ZERO_COPY -> probe.worthTrying();
+            case AUTO -> probe.maps();
+            case COPY, SPLICE -> false;
+        };
     }
 
     /**

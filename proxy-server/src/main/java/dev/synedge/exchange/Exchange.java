@@ -282,7 +282,7 @@ final class Exchange implements UpstreamSocket.Owner {
         long now = System.nanoTime();
         EndpointState state = loop.endpointStates().of(endpoint.address());
         boolean useFastOpen = config.fastopen() && replaySafe && retries == 0 && state.fastOpenAllowed(now);
-        int pageSegment = !config.mptcp() && BodyPolicy.asksForPageSegments(config.responseBody(), loop.zeroCopyProbe().maps())
+        int pageSegment = !config.mptcp() && BodyPolicy.asksForPageSegments(config.responseBody(), loop.zeroCopyProbe())
                 ? cluster.pageSegment(index) : 0;
         connectStartNanos = now;
         try {
