@@ -1,5 +1,6 @@
 package dev.synedge.net;
 
+import java.lang.foreign.MemorySegment;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.StandardProtocolFamily;
@@ -79,11 +80,15 @@ final class Loopback {
 
     /** Writes all of {@code text}, retrying while the socket would block. */
     static void writeFully(LinuxSocket socket, String text) throws NativeException {
-        Native bytes = Native.of(text.getBytes(StandardCharsets.US_ASCII));
+        writeFully(socket, Native.of(text.getBytes(StandardCharsets.US_ASCII)).segment());
+    }
+
+    /** Writes all of {@code data}, retrying while the socket would block; fails after 5 s without progress. */
+    static void writeFully(LinuxSocket socket, MemorySegment data) throws NativeException {
         long at = 0;
         long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
-        while (at < bytes.size()) {
-            int n = socket.write(bytes.address() + at, (int) (bytes.size() - at));
+        while (at < data.byteSize()) {
+            int n = socket.write(data.address() + at, (int) Math.min(data.byteSize() - at, 1 << 20));
             if (n == LinuxSocket.WOULD_BLOCK) {
                 if (System.nanoTime() > deadline) {
                     throw new AssertionError("write blocked for 5 s");
@@ -91,7 +96,47 @@ final class Loopback {
                 pause();
             } else {
                 at += n;
+                deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
             }
+        }
+    }
+
+    /** Waits until the socket has received {@code total} bytes in all (TCP_INFO's bytes received). */
+    static void awaitReceived(LinuxSocket socket, long total) {
+        await(total + " bytes received", () -> {
+            try {
+                return TcpInfo.read(socket.fd()).bytesReceived().orElseThrow() >= total;
+            } catch (NativeException e) {
+                throw new AssertionError(e);
+            }
+        });
+    }
+
+    /** Something to do to a client socket before it connects (a socket option). */
+    interface BeforeConnect {
+        void apply(LinuxSocket client) throws NativeException;
+    }
+
+    /** A loopback TCP connection: the listener, its client end and the accepted end, closed together. */
+    record Connected(LinuxSocket server, LinuxSocket client, LinuxSocket accepted) implements AutoCloseable {
+
+        static Connected tcp() throws NativeException {
+            return tcp(client -> {});
+        }
+
+        static Connected tcp(BeforeConnect setup) throws NativeException {
+            LinuxSocket server = Loopback.listen(InetAddress.getLoopbackAddress(), LinuxSocket.Protocol.TCP, 0);
+            LinuxSocket client = Loopback.client(server.localAddress(), LinuxSocket.Protocol.TCP);
+            setup.apply(client);
+            client.connect(server.localAddress());
+            return new Connected(server, client, Loopback.accept(server));
+        }
+
+        @Override
+        public void close() {
+            accepted.close();
+            client.close();
+            server.close();
         }
     }
 

@@ -2,9 +2,7 @@ package dev.synedge.net;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.StandardProtocolFamily;
 import java.nio.file.Files;
@@ -49,9 +47,9 @@ class PageSegmentsTest {
     @Test
     void thePeerSendsSegmentsOfTheAdvertisedSize() throws Exception {
         int advertised = PageSegments.maxSegmentFor(65536, StandardProtocolFamily.INET, true);
-        try (Pair pair = Pair.connect(advertised)) {
-            writeAll(pair.accepted(), Native.allocate(SIZE).segment());
-            awaitReceived(pair.client(), SIZE);
+        try (Loopback.Connected pair = connect(advertised)) {
+            Loopback.writeFully(pair.accepted(), Native.allocate(SIZE).segment());
+            Loopback.awaitReceived(pair.client(), SIZE);
             assertThat(TcpInfo.read(pair.accepted().fd()).sendMss()).as("sender's MSS").isEqualTo(7 * 4096);
             assertThat(TcpInfo.read(pair.client().fd()).receiveMss()).as("largest segment seen").isEqualTo(7 * 4096);
         }
@@ -78,9 +76,19 @@ class PageSegmentsTest {
 
     private record Received(int receives, long mapped, long crc) {}
 
+    /** A loopback connection whose client advertised {@code advertised} as its MSS (0: the default). */
+    private static Loopback.Connected connect(int advertised) throws NativeException {
+        return Loopback.Connected.tcp(client -> {
+            SocketOptions.setReceiveBufferSize(client.fd(), 4 << 20);
+            if (advertised > 0) {
+                PageSegments.advertise(client.fd(), advertised);
+            }
+        });
+    }
+
     /** Sends {@link #pattern()} with MSG_ZEROCOPY, then receives it all, once queued, by mapping. */
     private static Received receiveFromZeroCopySender(int advertised) throws Exception {
-        try (Pair pair = Pair.connect(advertised);
+        try (Loopback.Connected pair = connect(advertised);
              ZeroCopyReceiver receiver = ZeroCopyReceiver.open(pair.client().fd(), 2 << 20)) {
             ZeroCopySender sender = ZeroCopySender.enable(pair.accepted().fd());
             Native data = pattern();
@@ -93,7 +101,7 @@ class PageSegmentsTest {
                     at += n;
                 }
             }
-            awaitReceived(pair.client(), SIZE);
+            Loopback.awaitReceived(pair.client(), SIZE);
             Loopback.await("zero-copy completions", () -> {
                 try {
                     sender.reap();
@@ -146,49 +154,5 @@ class PageSegmentsTest {
         CRC32C crc = new CRC32C();
         crc.update(data.segment().asByteBuffer());
         return crc.getValue();
-    }
-
-    private static void awaitReceived(LinuxSocket socket, long total) {
-        Loopback.await(total + " bytes received", () -> {
-            try {
-                return TcpInfo.read(socket.fd()).bytesReceived().orElseThrow() >= total;
-            } catch (NativeException e) {
-                throw new AssertionError(e);
-            }
-        });
-    }
-
-    private static void writeAll(LinuxSocket socket, MemorySegment data) throws NativeException {
-        long at = 0;
-        while (at < data.byteSize()) {
-            int n = socket.write(data.address() + at, (int) (data.byteSize() - at));
-            if (n == LinuxSocket.WOULD_BLOCK) {
-                Loopback.pause();
-            } else {
-                at += n;
-            }
-        }
-    }
-
-    /** A loopback pair whose client advertised {@code advertised} as its MSS (0: the default). */
-    private record Pair(LinuxSocket server, LinuxSocket client, LinuxSocket accepted) implements AutoCloseable {
-
-        static Pair connect(int advertised) throws NativeException {
-            LinuxSocket server = Loopback.listen(InetAddress.getLoopbackAddress(), LinuxSocket.Protocol.TCP, 0);
-            LinuxSocket client = Loopback.client(server.localAddress(), LinuxSocket.Protocol.TCP);
-            SocketOptions.setReceiveBufferSize(client.fd(), 4 << 20);
-            if (advertised > 0) {
-                PageSegments.advertise(client.fd(), advertised);
-            }
-            client.connect(server.localAddress());
-            return new Pair(server, client, Loopback.accept(server));
-        }
-
-        @Override
-        public void close() {
-            accepted.close();
-            client.close();
-            server.close();
-        }
     }
 }

@@ -108,12 +108,12 @@ class ZeroCopyReceiverTest {
     @Test
     void releasesMustComeInReceiveOrder() throws Exception {
         try (Sysctl.Change ignored = Sysctl.set("net.core.high_order_alloc_disable", "1");
-             Connected c = Connected.tcp();
+             Loopback.Connected c = Loopback.Connected.tcp();
              ZeroCopyReceiver receiver = ZeroCopyReceiver.open(c.client().fd(), WINDOW)) {
             LinuxSocket client = c.client();
             LinuxSocket accepted = c.accepted();
             Native data = Native.allocate(256 << 10);
-            writeAll(accepted, data.segment());
+            Loopback.writeFully(accepted, data.segment());
             ZeroCopyReceiver.Receipt first = receiveMapped(receiver, client);
             ZeroCopyReceiver.Receipt second = receiveMapped(receiver, client);
             assertThatThrownBy(() -> receiver.release(second.mapped()))
@@ -132,13 +132,13 @@ class ZeroCopyReceiverTest {
     @Test
     void theQueueHintCountsWhatIsLeftAndAnUnreadEndOfStream() throws Exception {
         try (Sysctl.Change ignored = Sysctl.set("net.core.high_order_alloc_disable", "1");
-             Connected c = Connected.tcp();
+             Loopback.Connected c = Loopback.Connected.tcp();
              ZeroCopyReceiver receiver = ZeroCopyReceiver.open(c.client().fd(), WINDOW)) {
             LinuxSocket client = c.client();
             LinuxSocket accepted = c.accepted();
             int size = 32 << 10;
-            writeAll(accepted, Native.allocate(size).segment());
-            awaitReceived(client, size);
+            Loopback.writeFully(accepted, Native.allocate(size).segment());
+            Loopback.awaitReceived(client, size);
             ZeroCopyReceiver.Receipt capped = receiver.receive(16 << 10);
             long taken = capped.mappedBytes() + capped.copied();
             assertThat(capped.queued()).as("left after a capped receive").isEqualTo(size - (int) taken);
@@ -160,9 +160,9 @@ class ZeroCopyReceiverTest {
                     assertThat(next.moreQueued()).isFalse();
                 }
             }
-            writeAll(accepted, Native.allocate(8 << 10).segment());
+            Loopback.writeFully(accepted, Native.allocate(8 << 10).segment());
             accepted.shutdownOutput();
-            awaitReceived(client, size + (8 << 10));
+            Loopback.awaitReceived(client, size + (8 << 10));
             ZeroCopyReceiver.Receipt last = receiver.receive();
             if (last.copyBytes() > 0) {
                 client.read(scratch.address(), last.copyBytes());
@@ -170,35 +170,6 @@ class ZeroCopyReceiverTest {
             assertThat(last.queued() - last.copyBytes()).as("an unread end of stream counts one").isEqualTo(1);
             assertThat(last.moreQueued()).as("so a reader asks again and sees it").isTrue();
             assertThat(receiver.receive().eof()).isTrue();
-        }
-    }
-
-    /** Waits until the socket has received {@code total} bytes in all (TCP_INFO's bytes received). */
-    private static void awaitReceived(LinuxSocket socket, long total) {
-        Loopback.await(total + " bytes received", () -> {
-            try {
-                return TcpInfo.read(socket.fd()).bytesReceived().orElseThrow() >= total;
-            } catch (NativeException e) {
-                throw new AssertionError(e);
-            }
-        });
-    }
-
-    /** A loopback TCP connection: the listener, its client end and the accepted end, closed together. */
-    private record Connected(LinuxSocket server, LinuxSocket client, LinuxSocket accepted) implements AutoCloseable {
-
-        static Connected tcp() throws NativeException {
-            LinuxSocket server = Loopback.listen(InetAddress.getLoopbackAddress(), LinuxSocket.Protocol.TCP, 0);
-            LinuxSocket client = Loopback.client(server.localAddress(), LinuxSocket.Protocol.TCP);
-            client.connect(server.localAddress());
-            return new Connected(server, client, Loopback.accept(server));
-        }
-
-        @Override
-        public void close() {
-            accepted.close();
-            client.close();
-            server.close();
         }
     }
 
@@ -229,7 +200,7 @@ class ZeroCopyReceiverTest {
             LinuxSocket accepted = Loopback.accept(server);
             CompletableFuture<Void> sender = CompletableFuture.runAsync(() -> {
                 try (accepted) {
-                    writeAll(accepted, pattern().segment());
+                    Loopback.writeFully(accepted, pattern().segment());
                     accepted.shutdownOutput();
                 } catch (NativeException e) {
                     throw new AssertionError(e);
@@ -316,17 +287,6 @@ class ZeroCopyReceiverTest {
         }
     }
 
-    private static void writeAll(LinuxSocket socket, MemorySegment data) throws NativeException {
-        long at = 0;
-        while (at < data.byteSize()) {
-            int n = socket.write(data.address() + at, (int) Math.min(data.byteSize() - at, 1 << 20));
-            if (n == LinuxSocket.WOULD_BLOCK) {
-                Loopback.pause();
-            } else {
-                at += n;
-            }
-        }
-    }
 
     /** Bytes that differ page to page, so a misplaced page changes the checksum. */
     private static Native pattern() {

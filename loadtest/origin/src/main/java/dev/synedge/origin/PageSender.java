@@ -169,8 +169,9 @@ public final class PageSender implements AutoCloseable {
         while (pos < size) {
             int index = (int) (pos % BodyPattern.BLOCK_LENGTH);
             long n = sender.send(block.address() + index, Math.min(size - pos, BodyPattern.BLOCK_LENGTH - index));
-            sender.reap();
             if (n == LinuxSocket.WOULD_BLOCK) {
+                // Completions merge into one notification while sends go on; they must go before a wait.
+                sender.reap();
                 socket.awaitWritable(POLL_MILLIS);
             } else {
                 pos += n;
