@@ -25,11 +25,15 @@ import dev.synedge.http.RelayFraming;
  * (1.07-1.27x); at 32 KiB it costs about what copying does. Mapping saves the receive copy but
  * still copies every byte into the client socket. Where every segment arrives as whole pages
  * (an origin sending with MSG_ZEROCOPY, the loopback stand-in for a header-split NIC) and the
- * upstream sends page-sized segments, 96% of the bytes map and mapping costs 0.55-0.61x
- * copying's CPU on /1m and 0.76-0.83x on /16m. From an origin whose segments start mid-page
+ * upstream sends page-sized segments, 96% of the bytes map and mapping costs 0.53-0.66x
+ * copying's CPU on /1m and 0.72-0.83x on /16m (one run 1.04x). Part of that is loopback's bookkeeping, which
+ * charges the proxy for its peers' packet processing, the copy path more. Counting the
+ * proxy's own work alone (its own core, receive processing steered to the other), mapping
+ * costs 0.96-1.01x on /1m and 0.79-0.90x on /16m: giving a page back and mapping the next costs
+ * about 350 ns here, against about 550 ns to copy it. From an origin whose segments start mid-page
  * about 91% maps, each segment takes two receives, and it costs 0.74-0.81x on /1m and
- * 0.81-0.93x on /16m. So it is the path for bodies that cannot be spliced, and only where pages
- * map. On loopback they map only from a MSG_ZEROCOPY sender or with
+ * 0.81-0.93x on /16m (cores shared). So it is the path for bodies that cannot be spliced, and only
+ * where pages map. On loopback they map only from a MSG_ZEROCOPY sender or with
  * {@code net.core.high_order_alloc_disable=1} (which makes every copy dearer), and never from an
  * origin that sends page cache (nginx's sendfile).
  */
