@@ -46,11 +46,6 @@ final class RunCommand implements Callable<Integer> {
             err.println("synedge: not started: " + e.getMessage());
             return 1;
         }
-        PrintWriter out = spec.commandLine().getOut();
-        for (BoundListener listener : server.listeners()) {
-            out.println("synedge: listener " + listener.name() + " on " + listener.address());
-        }
-        out.flush();
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             server.close();
@@ -58,6 +53,13 @@ final class RunCommand implements Callable<Integer> {
             stopped.countDown();
         }, "synedge-shutdown"));
         Signal.handle(new Signal("HUP"), signal -> reload(server, file));
+        // The listener lines say the proxy is ready, for supervisors and tests alike: a SIGHUP
+        // sent on seeing them must find the reload handler, not the JVM's, which exits.
+        PrintWriter out = spec.commandLine().getOut();
+        for (BoundListener listener : server.listeners()) {
+            out.println("synedge: listener " + listener.name() + " on " + listener.address());
+        }
+        out.flush();
         stopped.await();
         return 0;
     }
