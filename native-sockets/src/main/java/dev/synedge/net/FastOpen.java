@@ -27,10 +27,6 @@ public final class FastOpen {
         SocketOptions.setInt(fd, Libc.SOL_TCP, TCP_FASTOPEN, queueLength, "TCP_FASTOPEN");
     }
 
-    public static int listenerQueue(int fd) throws NativeException {
-        return SocketOptions.getInt(fd, Libc.SOL_TCP, TCP_FASTOPEN, "TCP_FASTOPEN");
-    }
-
     /**
      * Client, before {@code connect()}: deferred connect ({@code TCP_FASTOPEN_CONNECT}). With a
      * cookie cached for the destination, connect returns at once and the first write leaves in

@@ -55,10 +55,6 @@ public final class IoVector {
         return count;
     }
 
-    public boolean isFull() {
-        return count == capacity;
-    }
-
     public long totalBytes() {
         return totalBytes;
     }

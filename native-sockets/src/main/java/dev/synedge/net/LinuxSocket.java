@@ -48,7 +48,6 @@ public final class LinuxSocket implements AutoCloseable {
 
     private static final short POLLIN = 0x1;
     private static final short POLLOUT = 0x4;
-    private static final int SHUT_RD = 0;
     private static final int SHUT_WR = 1;
 
     private int fd;
@@ -72,14 +71,6 @@ public final class LinuxSocket implements AutoCloseable {
     /** Opens a socket whose family suits {@code address} (IPv4 or IPv6). */
     public static LinuxSocket openFor(InetSocketAddress address, Protocol protocol) throws NativeException {
         return open(familyOf(address), protocol);
-    }
-
-    /** Takes ownership of an already open socket fd (closing this closes it). */
-    public static LinuxSocket adopt(int fd) {
-        if (fd < 0) {
-            throw new IllegalArgumentException("invalid fd " + fd);
-        }
-        return new LinuxSocket(fd);
     }
 
     public static StandardProtocolFamily familyOf(InetSocketAddress address) {
@@ -239,10 +230,6 @@ public final class LinuxSocket implements AutoCloseable {
     /** Sends FIN: the peer reads EOF; this side can still read. */
     public void shutdownOutput() throws NativeException {
         SocketOptions.check(Libc.shutdown(fd(), SHUT_WR), "shutdown", "SHUT_WR");
-    }
-
-    public void shutdownInput() throws NativeException {
-        SocketOptions.check(Libc.shutdown(fd(), SHUT_RD), "shutdown", "SHUT_RD");
     }
 
     /** A second, independently closable fd for the same socket (close-on-exec). */

@@ -49,7 +49,6 @@ public record MptcpInfo(
     static final int REQUEST_SIZE = 256;
     private static final int BASE_SIZE = 40;
     private static final long FLAG_FALLBACK = 1;
-    private static final long FLAG_REMOTE_KEY_RECEIVED = 2;
 
     static MptcpInfo decode(MemorySegment raw, int size) {
         if (size < BASE_SIZE) {
@@ -85,9 +84,5 @@ public record MptcpInfo(
     /** The kernel marked the connection as fallen back to plain TCP. */
     public boolean fallback() {
         return (flags & FLAG_FALLBACK) != 0;
-    }
-
-    public boolean remoteKeyReceived() {
-        return (flags & FLAG_REMOTE_KEY_RECEIVED) != 0;
     }
 }

@@ -13,13 +13,11 @@ public final class SocketOptions {
 
     static final int SO_REUSEADDR = 2;
     static final int SO_ERROR = 4;
-    static final int SO_SNDBUF = 7;
     static final int SO_RCVBUF = 8;
     static final int SO_LINGER = 13;
     static final int SO_REUSEPORT = 15;
     static final int SO_PROTOCOL = 38;
     static final int TCP_NODELAY = 1;
-    static final int TCP_NOTSENT_LOWAT = 25;
 
     private SocketOptions() {}
 
@@ -37,14 +35,6 @@ public final class SocketOptions {
 
     public static void setReceiveBufferSize(int fd, int bytes) throws NativeException {
         setInt(fd, Libc.SOL_SOCKET, SO_RCVBUF, bytes, "SO_RCVBUF");
-    }
-
-    public static void setSendBufferSize(int fd, int bytes) throws NativeException {
-        setInt(fd, Libc.SOL_SOCKET, SO_SNDBUF, bytes, "SO_SNDBUF");
-    }
-
-    public static void setNotSentLowWatermark(int fd, int bytes) throws NativeException {
-        setInt(fd, Libc.SOL_TCP, TCP_NOTSENT_LOWAT, bytes, "TCP_NOTSENT_LOWAT");
     }
 
     /**
