@@ -59,6 +59,7 @@ final class Libc {
     private static final MethodHandle SEND = bind("send", JAVA_LONG, JAVA_INT, JAVA_LONG, JAVA_LONG, JAVA_INT);
     private static final MethodHandle RECVMSG = bind("recvmsg", JAVA_LONG, JAVA_INT, ADDRESS, JAVA_INT);
     private static final MethodHandle POLL = bind("poll", JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT);
+    private static final MethodHandle SIGACTION = bind("sigaction", JAVA_INT, JAVA_INT, ADDRESS, ADDRESS);
     private static final MethodHandle READV = bind("readv", JAVA_LONG, JAVA_INT, JAVA_LONG, JAVA_INT);
     private static final MethodHandle WRITEV = bind("writev", JAVA_LONG, JAVA_INT, JAVA_LONG, JAVA_INT);
     private static final MethodHandle SHUTDOWN = bind("shutdown", JAVA_INT, JAVA_INT, JAVA_INT);
@@ -179,6 +180,15 @@ final class Libc {
     static int poll(MemorySegment fds, long count, int timeoutMillis) {
         try {
             return (int) POLL.invokeExact(capture(), fds, count, timeoutMillis);
+        } catch (Throwable t) {
+            throw linkageFailure(t);
+        }
+    }
+
+    /** {@code act} or {@code oldact} may be {@link MemorySegment#NULL}. */
+    static int sigaction(int signal, MemorySegment act, MemorySegment oldact) {
+        try {
+            return (int) SIGACTION.invokeExact(capture(), signal, act, oldact);
         } catch (Throwable t) {
             throw linkageFailure(t);
         }

@@ -5,7 +5,8 @@
  * {@code TCP_INFO} ({@link dev.synedge.net.TcpInfo}), MPTCP introspection
  * ({@link dev.synedge.net.Mptcp}), zero-copy receive ({@link dev.synedge.net.ZeroCopyReceiver})
  * and the kernel's settings and counters ({@link dev.synedge.net.KernelState},
- * {@link dev.synedge.net.FastOpenMode}, {@link dev.synedge.net.TcpExtCounters}).
+ * {@link dev.synedge.net.FastOpenMode}, {@link dev.synedge.net.TcpExtCounters}); beside them,
+ * the one process-level call the proxy needs ({@link dev.synedge.net.Signals}).
  *
  * <p>Depends on nothing but the JDK, so it serves Netty code (pass a channel's fd) and plain
  * Java alike. Failing calls throw {@link dev.synedge.net.NativeException} naming the call, the

@@ -2,6 +2,8 @@ package dev.synedge.cli;
 
 import dev.synedge.config.ProxyConfig;
 import dev.synedge.listener.BoundListener;
+import dev.synedge.net.NativeException;
+import dev.synedge.net.Signals;
 import dev.synedge.server.ProxyServer;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -52,7 +54,7 @@ final class RunCommand implements Callable<Integer> {
             flushLogs();
             stopped.countDown();
         }, "synedge-shutdown"));
-        Signal.handle(new Signal("HUP"), signal -> reload(server, file));
+        listenForReload(server, file);
         // The listener lines say the proxy is ready, for supervisors and tests alike: a SIGHUP
         // sent on seeing them must find the reload handler, not the JVM's, which exits.
         PrintWriter out = spec.commandLine().getOut();
@@ -62,6 +64,22 @@ final class RunCommand implements Callable<Integer> {
         out.flush();
         stopped.await();
         return 0;
+    }
+
+    /**
+     * SIGHUP reloads. Started under nohup, the process inherits SIGHUP ignored, and the JVM
+     * would then leave it so without a word: it is made to take its default action first, which
+     * the reload handler replaces (a terminal hangup then reloads, which is harmless).
+     */
+    private static void listenForReload(ProxyServer server, Path file) {
+        try {
+            if (Signals.stopIgnoring(Signals.SIGHUP)) {
+                log.info("SIGHUP was ignored when synedge started (nohup?); it reloads the configuration all the same");
+            }
+        } catch (NativeException e) {
+            log.warn("SIGHUP may not reload the configuration: {}", e.getMessage());
+        }
+        Signal.handle(new Signal("HUP"), signal -> reload(server, file));
     }
 
     /**

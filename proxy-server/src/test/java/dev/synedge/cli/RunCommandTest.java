@@ -117,8 +117,14 @@ class RunCommandTest {
 
         /** With extra JVM options, and the log directory for the built-in logging configuration. */
         Process(Path config, List<String> jvmOptions, Path logDir) throws IOException {
+            this(List.of(), config, jvmOptions, logDir);
+        }
+
+        /** Started through {@code launcher} (a command that runs the rest of its arguments). */
+        Process(List<String> launcher, Path config, List<String> jvmOptions, Path logDir) throws IOException {
             String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-            List<String> command = new ArrayList<>(List.of(java, "--enable-native-access=ALL-UNNAMED"));
+            List<String> command = new ArrayList<>(launcher);
+            command.addAll(List.of(java, "--enable-native-access=ALL-UNNAMED"));
             command.addAll(jvmOptions);
             command.addAll(List.of("-cp", System.getProperty("java.class.path"), SynedgeCommand.class.getName(),
                     "run", config.toString()));
@@ -235,6 +241,26 @@ class RunCommandTest {
      * file when SIGTERM stops it under the built-in logging configuration, whose appenders are
      * asynchronous: logback is stopped after the server has closed, not beside it.
      */
+    @Test
+    void sighupReloadsUnderNohupToo() throws Exception {
+        Path file = dir.resolve("synedge.conf");
+        try (RecordingUpstream upstream = RecordingUpstream.start(RecordingUpstream.OK)) {
+            Files.writeString(file, config(upstream.port(), "one"));
+            // nohup starts the JVM with SIGHUP ignored, which the JVM would keep
+            try (Process synedge = new Process(List.of("nohup"), file, List.of(), null)) {
+                Matcher listening = synedge.await("synedge: listener main on /127\\.0\\.0\\.1:(\\d+)");
+                InetSocketAddress proxy = new InetSocketAddress("127.0.0.1", Integer.parseInt(listening.group(1)));
+                assertThat(configHeader(proxy)).isEqualTo("one");
+
+                Files.writeString(file, config(upstream.port(), "two"));
+                synedge.signal("HUP");
+                synedge.await("reload: .* loaded");
+                assertThat(configHeader(proxy)).isEqualTo("two");
+                assertThat(synedge.all()).anyMatch(line -> line.contains("SIGHUP was ignored when synedge started"));
+            }
+        }
+    }
+
     @Test
     void sigtermLogsTheBodyCountersBeforeExiting() throws Exception {
         Path file = dir.resolve("synedge.conf");
