@@ -15,6 +15,7 @@ import org.junit.jupiter.api.Test;
 class FastOpenKeyTest {
 
     private static final String REQUEST = "GET /key HTTP/1.1\r\nHost: k\r\n\r\n";
+    private static final String NAMESPACE_KEY = "net.ipv4.tcp_fastopen_key";
     private static final SecureRandom RANDOM = new SecureRandom();
 
     @BeforeEach
@@ -90,7 +91,7 @@ class FastOpenKeyTest {
     @Test
     @SuppressWarnings("try")
     void sysctlKeyFormatMatchesTheKernelsByteOrder() throws Exception {
-        KernelRequirement.requireRoot("setting net.ipv4.tcp_fastopen_key");
+        KernelRequirement.requireRoot("setting " + NAMESPACE_KEY);
         FastOpenKey key = FastOpenKey.random(RANDOM);
         byte[] swapped = key.primary();
         for (int word = 0; word < 4; word++) {
@@ -102,7 +103,10 @@ class FastOpenKeyTest {
         }
         InetAddress server = Loopback.freshAddress();
         InetAddress client = Loopback.freshAddress();
-        try (Sysctl.Change ignored = Sysctl.set("net.ipv4.tcp_fastopen_key", key.format());
+        String before = Sysctl.read(NAMESPACE_KEY);
+        // zeros: the kernel has made no key yet (it does on first use); a random one stands in
+        String restoreTo = before.matches("[0-]+") ? FastOpenKey.random(RANDOM).format() : before;
+        try (Sysctl.Change ignored = Sysctl.set(NAMESPACE_KEY, key.format(), restoreTo);
              LinuxSocket namespaceKeyed = Loopback.listen(server, LinuxSocket.Protocol.TCP, 16);
              LinuxSocket parsedKeyed = Loopback.listen(server, LinuxSocket.Protocol.TCP, 16);
              LinuxSocket swappedKeyed = Loopback.listen(server, LinuxSocket.Protocol.TCP, 16)) {
@@ -116,6 +120,8 @@ class FastOpenKeyTest {
             assertThat(exchange(swappedKeyed, client, swappedKeyed.localAddress()).serverSynData())
                     .as("namespace cookie at the listener keyed with swapped words").isFalse();
         }
+        assertThat(Sysctl.read(NAMESPACE_KEY)).as("the namespace key afterwards").isEqualTo(restoreTo)
+                .doesNotMatch("[0-]+");
     }
 
     @Test

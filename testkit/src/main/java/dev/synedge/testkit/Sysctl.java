@@ -49,11 +49,20 @@ public final class Sysctl {
      * {@link KernelRequirement} otherwise) and returns the handle that restores the old value.
      */
     public static Change set(String name, String value) {
+        return set(name, value, null);
+    }
+
+    /**
+     * As {@link #set(String, String)}, but closing writes {@code restoreTo} when not null, for a
+     * sysctl whose reading would mean something else written back: the Fast Open key reads as
+     * zeros until the kernel makes one, and writing zeros would make every cookie predictable.
+     */
+    public static Change set(String name, String value, String restoreTo) {
         KernelRequirement.require(exists(name), "sysctl " + name, path(name) + " does not exist");
         KernelRequirement.requireRoot("setting sysctl " + name);
         String old = read(name);
         write(name, value);
-        return new Change(name, old);
+        return new Change(name, restoreTo != null ? restoreTo : old);
     }
 
     private static void write(String name, String value) {
