@@ -202,7 +202,20 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
             processing = false;
         }
         if (!closing && exchange == null) {
+            releaseDrainedInput();
             resumeReading();
+        }
+    }
+
+    /**
+     * An idle connection keeps no read buffer: the next read brings its own. Keep-alive
+     * connections spend most of their life idle, and thousands of them would otherwise each
+     * hold the buffer of their last request.
+     */
+    private void releaseDrainedInput() {
+        if (in != null && !in.isReadable()) {
+            in.release();
+            in = null;
         }
     }
 
