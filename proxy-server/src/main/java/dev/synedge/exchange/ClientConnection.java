@@ -4,16 +4,12 @@ import dev.synedge.accesslog.AccessRecord;
 import dev.synedge.accesslog.SynData;
 import dev.synedge.accesslog.UpstreamConnection;
 import dev.synedge.config.ListenerConfig;
-import dev.synedge.http.BodyDecoder;
 import dev.synedge.http.ClientHop;
 import dev.synedge.http.ErrorResponse;
 import dev.synedge.http.HttpError;
 import dev.synedge.http.ParseProgress;
 import dev.synedge.http.ParseResult;
 import dev.synedge.http.RequestHead;
-import dev.synedge.http.RequestHeadParser;
-import dev.synedge.http.ResponseHead;
-import dev.synedge.http.ResponseHeadParser;
 import dev.synedge.net.NativeException;
 import dev.synedge.net.TcpInfo;
 import dev.synedge.routing.Route;
@@ -52,12 +48,8 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
     private final ListenerConfig listener;
     private ChannelHandlerContext ctx;
     private ByteBuf in;
-    private RequestHeadParser parser;
-    private final RequestHead request = new RequestHead();
-    private final ResponseHead response = new ResponseHead();
-    private ResponseHeadParser responseParser;
-    private BodyDecoder requestBody;
-    private BodyDecoder responseBody;
+    /** Held from a request's first byte until the connection is idle again. */
+    private ParseState state;
     private ProxyRuntime runtime;
     private Exchange exchange;
     private ClientHop trustedHop;
@@ -202,34 +194,39 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
             processing = false;
         }
         if (!closing && exchange == null) {
-            releaseDrainedInput();
+            releaseWhatIdleNeedsNot();
             resumeReading();
         }
     }
 
     /**
-     * An idle connection keeps no read buffer: the next read brings its own. Keep-alive
-     * connections spend most of their life idle, and thousands of them would otherwise each
-     * hold the buffer of their last request.
+     * An idle connection keeps neither a read buffer (the next read brings its own) nor parse
+     * state (its loop lends one when a request starts; the exchanges that used this one have
+     * ended). Keep-alive connections spend most of their life idle, and thousands of them
+     * would otherwise each hold both.
      */
-    private void releaseDrainedInput() {
+    private void releaseWhatIdleNeedsNot() {
         if (in != null && !in.isReadable()) {
             in.release();
             in = null;
+        }
+        if (in == null && state != null) {
+            loop.parseStates().give(state);
+            state = null;
         }
     }
 
     private void startBufferedRequests() {
         while (!closing && exchange == null && in != null && in.isReadable()) {
-            if (parser == null) {
+            if (state == null) {
                 runtime = loop.runtime();
-                parser = new RequestHeadParser(runtime.config().http().limits());
+                state = loop.parseStates().take(runtime.config().http().limits());
             }
             if (headStartNanos == 0) {
                 headStartNanos = System.nanoTime();
                 headStartMillis = System.currentTimeMillis();
             }
-            ParseResult result = parser.parse(in, request);
+            ParseResult result = state.requestParser().parse(in, state.request);
             if (result == ParseProgress.NEED_MORE) {
                 // a partial head: the header-read timeout, usually shorter than the idle one, applies
                 timer.set(headStartNanos + listener.headerReadTimeout().toNanos() - System.nanoTime());
@@ -247,20 +244,13 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
         ProxyRuntime current = loop.runtime();
         if (current != runtime) {
             runtime = current;
-            parser = new RequestHeadParser(runtime.config().http().limits());
-            requestBody = null;
-            responseBody = null;
-            responseParser = null;
+            state.use(runtime.config().http().limits());
         }
-        if (requestBody == null) {
-            requestBody = new BodyDecoder(runtime.config().http().limits());
-            responseBody = new BodyDecoder(runtime.config().http().limits());
-            responseParser = new ResponseHeadParser(runtime.config().http().limits());
-        }
+        RequestHead request = state.request;
         Route route = runtime.router().match(in, request.hostStart(), request.hostNameEnd(),
                 request.pathStart(), request.queryStart(), request.method());
-        exchange = new Exchange(this, loop, runtime, route, request, response, responseParser, requestBody,
-                responseBody, headStartNanos, headStartMillis);
+        exchange = new Exchange(this, loop, runtime, route, request, state.response, state.responseParser(),
+                state.requestBody(), state.responseBody(), headStartNanos, headStartMillis);
         headStartNanos = 0;
         exchange.start();
     }

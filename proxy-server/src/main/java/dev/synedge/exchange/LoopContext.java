@@ -41,6 +41,7 @@ public final class LoopContext {
     private final Deadlines deadlines;
     private final ZeroCopyProbe zeroCopyProbe;
     private final SplicePipes pipes = new SplicePipes(BodyPolicy.PIPE_BYTES);
+    private final ParseStates parseStates = new ParseStates();
     private final Map<String, BodyCounters> bodyCounters = new HashMap<>();
     private ProxyRuntime runtime;
     private Map<String, LocalCluster> clusters = Map.of();
@@ -85,6 +86,10 @@ public final class LoopContext {
 
     EndpointStates endpointStates() {
         return endpointStates;
+    }
+
+    ParseStates parseStates() {
+        return parseStates;
     }
 
     Deadlines deadlines() {

@@ -114,6 +114,46 @@ class RelayTest {
         }
     }
 
+    /**
+     * Idle connections give their parse state back to the loop and the next request anywhere
+     * takes it: three clients take turns, each request echoed whole with its own headers and
+     * body, one client's heads big enough to grow the field arrays, another's bodies chunked.
+     */
+    @Test
+    void parseStateHandedBetweenIdleConnectionsKeepsEveryRequestItsOwn() throws Exception {
+        RawClient[] clients = {client(), client(), client()};
+        try {
+            for (int round = 0; round < 12; round++) {
+                for (int turn = 0; turn < clients.length; turn++) {
+                    int c = (round + turn) % clients.length;
+                    StringBuilder head = new StringBuilder("POST /echo HTTP/1.1\r\nHost: a.example\r\n");
+                    head.append("X-Client: ").append(c).append("\r\nX-Round: ").append(round).append("\r\n");
+                    if (c == 0) {
+                        for (int i = 0; i < 40; i++) {
+                            head.append("X-Pad-").append(i).append(": ").append("p".repeat(i)).append("\r\n");
+                        }
+                    }
+                    String body = "client " + c + " round " + round;
+                    if (c == 1) {
+                        clients[c].send(head + "Transfer-Encoding: chunked\r\n\r\n"
+                                + Integer.toHexString(body.length()) + "\r\n" + body + "\r\n0\r\n\r\n");
+                    } else {
+                        clients[c].send(head + "Content-Length: " + body.length() + "\r\n\r\n" + body);
+                    }
+                    String echo = clients[c].read().bodyText();
+                    assertThat(echo).startsWith(head.toString()).contains("Via: 1.1 synedge\r\n");
+                    assertThat(echo).endsWith(c == 1 ? body + "\r\n0\r\n\r\n" : body);
+                    assertThat(echo.split("X-Client: ", -1)).hasSize(2);
+                    assertThat(echo.contains("X-Pad-")).isEqualTo(c == 0);
+                }
+            }
+        } finally {
+            for (RawClient client : clients) {
+                client.close();
+            }
+        }
+    }
+
     /** Byte-exact: what the client reads is exactly the upstream's responses, in request order. */
     @Test
     void pipelinedResponsesAreByteExact() throws Exception {
