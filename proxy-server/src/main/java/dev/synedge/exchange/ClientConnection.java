@@ -13,7 +13,7 @@ import dev.synedge.http.RequestHead;
 import dev.synedge.net.NativeException;
 import dev.synedge.net.TcpInfo;
 import dev.synedge.routing.Route;
-import dev.synedge.server.ProxyRuntime;
+import dev.synedge.routing.ProxyRuntime;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;

@@ -27,7 +27,7 @@ import dev.synedge.net.NativeException;
 import dev.synedge.net.TcpInfo;
 import dev.synedge.net.ZeroCopyReceiver;
 import dev.synedge.routing.Route;
-import dev.synedge.server.ProxyRuntime;
+import dev.synedge.routing.ProxyRuntime;
 import dev.synedge.upstream.Endpoint;
 import dev.synedge.upstream.EndpointState;
 import dev.synedge.upstream.FastOpenOutcome;

@@ -8,7 +8,7 @@ import dev.synedge.body.SplicePipes;
 import dev.synedge.body.ZeroCopyProbe;
 import dev.synedge.config.ClusterConfig;
 import dev.synedge.net.IoVector;
-import dev.synedge.server.ProxyRuntime;
+import dev.synedge.routing.ProxyRuntime;
 import dev.synedge.upstream.EndpointStates;
 import dev.synedge.upstream.LocalCluster;
 import io.netty.channel.Channel;

@@ -4,7 +4,8 @@
  * offsets into the request head's ByteBuf, to a {@link dev.synedge.routing.Route} without
  * allocating. A route carries what the exchange needs from its configuration: cluster name,
  * path rewrite, replay safety, forwarding-field policy with its {@link dev.synedge.routing.TrustedHops},
- * and header edits.
+ * and header edits. {@link dev.synedge.routing.ProxyRuntime} is one configuration snapshot made
+ * ready for the hot path: the router and, per route, the head writers.
  *
  * <p>Everything here is immutable after compilation and shared by all event loops.
  *

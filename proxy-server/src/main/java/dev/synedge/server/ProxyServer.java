@@ -13,6 +13,7 @@ import dev.synedge.listener.BoundListener;
 import dev.synedge.listener.ListenerBinder;
 import dev.synedge.net.FastOpenMode;
 import dev.synedge.net.KernelState;
+import dev.synedge.routing.ProxyRuntime;
 import dev.synedge.upstream.EndpointStates;
 import io.netty.channel.EventLoop;
 import io.netty.channel.IoEventLoop;

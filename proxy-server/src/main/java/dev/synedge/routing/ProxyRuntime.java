@@ -1,11 +1,9 @@
-package dev.synedge.server;
+package dev.synedge.routing;
 
 import dev.synedge.config.ProxyConfig;
 import dev.synedge.config.RouteConfig;
 import dev.synedge.http.RequestHeadWriter;
 import dev.synedge.http.ResponseHeadWriter;
-import dev.synedge.routing.Route;
-import dev.synedge.routing.Router;
 import java.util.List;
 
 /**
