@@ -36,14 +36,12 @@ package dev.synedge.accesslog;
  * @param upstreamConnection new or reused upstream connection, or none
  * @param upstreamSynData    whether the upstream SYN carried data (UNKNOWN for reused connections)
  * @param retries            times the request was sent again to another connection
- * @param termination        why the exchange ended: {@code -} when it completed normally, else a
- *                           short word such as {@code upstream-reset}, {@code client-closed},
- *                           {@code timeout}
+ * @param termination        why the exchange ended ({@link Termination#COMPLETED} when it ran its course)
  */
 public record AccessRecord(long timestampMillis, String clientAddress, int clientPort, String listener,
                            String method, byte[] target, String httpVersion, int status, long bytesReceived,
                            long bytesSent, byte[] referer, byte[] userAgent, long totalMicros,
                            long connectMicros, long firstByteMicros, String route, String cluster,
                            String endpoint, SynData clientSynData, UpstreamConnection upstreamConnection,
-                           SynData upstreamSynData, int retries, String termination) {
+                           SynData upstreamSynData, int retries, Termination termination) {
 }

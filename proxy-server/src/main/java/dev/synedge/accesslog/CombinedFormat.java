@@ -50,7 +50,7 @@ final class CombinedFormat implements LineFormat {
         out.append(" upstream=").append(r.upstreamConnection() == null ? "-" : r.upstreamConnection().text());
         out.append(" upstream_syn_data=").append(synData(r.upstreamSynData()));
         out.append(" retries=").append(r.retries());
-        Escapes.bare(out.append(" termination="), r.termination());
+        out.append(" termination=").append(r.termination().word());
     }
 
     private static void micros(StringBuilder out, long micros) {

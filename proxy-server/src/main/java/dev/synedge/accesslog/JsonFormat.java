@@ -43,7 +43,7 @@ final class JsonFormat implements LineFormat {
         Escapes.json(out.append(",\"upstream_syn_data\":"),
                 r.upstreamSynData() == null ? null : r.upstreamSynData().text());
         out.append(",\"retries\":").append(r.retries());
-        Escapes.json(out.append(",\"termination\":"), r.termination());
+        out.append(",\"termination\":\"").append(r.termination().word()).append('"');
         out.append('}');
     }
 

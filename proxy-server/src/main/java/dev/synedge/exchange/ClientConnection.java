@@ -2,6 +2,7 @@ package dev.synedge.exchange;
 
 import dev.synedge.accesslog.AccessRecord;
 import dev.synedge.accesslog.SynData;
+import dev.synedge.accesslog.Termination;
 import dev.synedge.accesslog.UpstreamConnection;
 import dev.synedge.config.ListenerConfig;
 import dev.synedge.http.ClientHop;
@@ -249,8 +250,7 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
         RequestHead request = state.request;
         Route route = runtime.router().match(in, request.hostStart(), request.hostNameEnd(),
                 request.pathStart(), request.queryStart(), request.method());
-        exchange = new Exchange(this, loop, runtime, route, request, state.response, state.responseParser(),
-                state.requestBody(), state.responseBody(), headStartNanos, headStartMillis);
+        exchange = new Exchange(this, loop, runtime, route, state, headStartNanos, headStartMillis);
         headStartNanos = 0;
         exchange.start();
     }
@@ -260,7 +260,7 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
         log.debug("client {}:{}: {} ({})", clientAddress, clientPort, error.status(), error.reason());
         ByteBuf out = ctx.alloc().buffer(256);
         ErrorResponse.write(out, error);
-        logRefused(error.status(), out.readableBytes(), "client-protocol-error");
+        logRefused(error.status(), out.readableBytes(), Termination.CLIENT_PROTOCOL_ERROR);
         ctx.write(out, ctx.voidPromise());
         closeAfterWrites(true);
     }
@@ -269,7 +269,7 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
      * An access record for a request answered before it became an exchange (its head was
      * refused or never completed): no method, target or route is known for sure.
      */
-    private void logRefused(int status, long bytesSent, String termination) {
+    private void logRefused(int status, long bytesSent, Termination termination) {
         long received = in == null ? 0 : in.readableBytes();
         if (!loop.recordsWanted()) {
             loop.counters().add(status, clientSynData, UpstreamConnection.NONE, SynData.UNKNOWN, 0);
@@ -433,7 +433,7 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
                         listener.headerReadTimeout());
                 ByteBuf out = ctx.alloc().buffer(256);
                 ErrorResponse.write(out, 408, null, true);
-                logRefused(408, out.readableBytes(), "client-timeout");
+                logRefused(408, out.readableBytes(), Termination.CLIENT_TIMEOUT);
                 ctx.write(out, ctx.voidPromise());
                 closeAfterWrites(true);
                 return;

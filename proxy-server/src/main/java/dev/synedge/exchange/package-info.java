@@ -1,13 +1,28 @@
 /**
  * Exchanges: one request and its response, from the client connection that read the request to
- * the upstream socket that carries it and back. {@link dev.synedge.exchange.ClientConnection}
- * is the Netty handler of one client connection (head parsing, pipelining, keep-alive,
- * timeouts); {@link dev.synedge.exchange.Exchange} forwards one request and relays its
- * response (Fast Open decision, retries, body framing, backpressure, tunnels);
- * {@link dev.synedge.exchange.LoopContext} is what one event loop owns, among it the
- * {@link dev.synedge.exchange.ParseStates} that idle connections lend their parse state to.
+ * the upstream socket that carries it and back.
  *
- * <p>Everything here runs on the event loop of the client connection. Uses http, routing,
- * upstream, accesslog and config; the server package wires it to listeners.
+ * <ul>
+ *   <li>{@link dev.synedge.exchange.ClientConnection}: the Netty handler of one client
+ *       connection (head parsing, pipelining, keep-alive, its timeouts).
+ *   <li>{@link dev.synedge.exchange.Exchange}: one request's coordinator: routing and admission,
+ *       the {@link dev.synedge.exchange.Phase} it is in, retries, timeouts (the rules in
+ *       {@link dev.synedge.exchange.Timeouts}, a pure function) and the endings.
+ *   <li>{@link dev.synedge.exchange.UpstreamAttempt}: one try at an endpoint: pooled or new
+ *       connection, the Fast Open decision, connect timing and outcome.
+ *   <li>{@link dev.synedge.exchange.RequestForwarder}: the request going up (head, body, limit,
+ *       the copy kept for a retry).
+ *   <li>{@link dev.synedge.exchange.ResponseRelay}: the response coming down (head, copied body
+ *       with re-chunking), with {@link dev.synedge.exchange.ClientOutput} for the client's side
+ *       and a {@link dev.synedge.exchange.BodyPump} (mapped or spliced) for large bodies.
+ *   <li>{@link dev.synedge.exchange.ExchangeRecord}: what the access log and counters learn.
+ *   <li>{@link dev.synedge.exchange.LoopContext}: what one event loop owns, among it the
+ *       {@link dev.synedge.exchange.ParseStates} that idle connections lend their parse state to.
+ * </ul>
+ *
+ * <p>Everything here runs on the event loop of the client connection; the server package wires
+ * it to listeners.
+ *
+ * <p>May use: http, routing, upstream, body, accesslog, config, net, Netty, SLF4J.
  */
 package dev.synedge.exchange;

@@ -38,7 +38,7 @@ class AccessLogTest {
 
     private static final AccessRecord RECORD = new AccessRecord(TIME, "192.0.2.7", 50312, "main", "GET",
             ascii("/a?b=1"), "HTTP/1.1", 200, 78, 1234, null, ascii("curl/8.5.0"), 1520, 210, 890,
-            "site", "web", "10.0.0.5:8080", SynData.YES, UpstreamConnection.NEW, SynData.YES, 0, "-");
+            "site", "web", "10.0.0.5:8080", SynData.YES, UpstreamConnection.NEW, SynData.YES, 0, Termination.COMPLETED);
 
     /** A target with a quote, a backslash, controls, DEL, é, an emoji, and a stray 0xff. */
     private static final byte[] NASTY_TARGET = HexFormat.of().parseHex(
@@ -77,42 +77,42 @@ class AccessLogTest {
 
     @Test
     void jsonEscapesQuotesControlsAndNonAscii() {
-        AccessRecord record = withTarget(NASTY_TARGET, "client closed \"early\" \u00fc");
+        AccessRecord record = withTarget(NASTY_TARGET, "route \"early\" \u00fc");
 
         String line = format(Format.JSON, ZoneOffset.UTC, record);
 
         assertThat(line).contains("\"target\":\"/q\\\"\\\\\\n\\t\\u0001\\u007f\\u00e9\\ud83d\\ude00\\ufffdend\"");
-        assertThat(line).contains("\"termination\":\"client closed \\\"early\\\" \\u00fc\"");
+        assertThat(line).contains("\"route\":\"route \\\"early\\\" \\u00fc\"");
         assertThat(line.chars().allMatch(c -> c >= 0x20 && c < 0x7f)).as("pure printable ASCII").isTrue();
         Map<String, Object> parsed = parseFlatJson(line);
         assertThat(parsed.get("target")).isEqualTo("/q\"\\\n\t\u0001\u007f\u00e9\uD83D\uDE00\uFFFDend");
-        assertThat(parsed.get("termination")).isEqualTo("client closed \"early\" \u00fc");
+        assertThat(parsed.get("route")).isEqualTo("route \"early\" \u00fc");
     }
 
     @Test
     void jsonReplacesEachByteOfInvalidUtf8() {
         byte[] target = HexFormat.of().parseHex("2f" + "c0af" + "eda080" + "e282" );
 
-        String line = format(Format.JSON, ZoneOffset.UTC, withTarget(target, "-"));
+        String line = format(Format.JSON, ZoneOffset.UTC, withTarget(target, "site"));
 
         assertThat(parseFlatJson(line).get("target")).isEqualTo("/" + "\uFFFD".repeat(7));
     }
 
     @Test
     void combinedEscapesAsHexBytes() {
-        AccessRecord record = withTarget(NASTY_TARGET, "client closed \u00fc");
+        AccessRecord record = withTarget(NASTY_TARGET, "route \u00fc");
 
         String line = format(Format.COMBINED, ZoneOffset.UTC, record);
 
         assertThat(line).contains("\"GET /q\\x22\\x5C\\x0A\\x09\\x01\\x7F\\xC3\\xA9\\xF0\\x9F\\x98\\x80\\xFFend HTTP/1.1\"");
-        assertThat(line).endsWith(" termination=client\\x20closed\\x20\\xC3\\xBC");
+        assertThat(line).contains(" route=route\\x20\\xC3\\xBC ");
     }
 
     @Test
     void absentValuesAreDashesOrNull() {
         AccessRecord record = new AccessRecord(TIME, "2001:db8::7", 1, "main", "OPTIONS", ascii("*"), "HTTP/1.0",
                 404, 40, 120, null, null, 95, -1, -1, null, null, null, SynData.NO, UpstreamConnection.NONE,
-                SynData.UNKNOWN, 0, "-");
+                SynData.UNKNOWN, 0, Termination.COMPLETED);
 
         assertThat(format(Format.COMBINED, ZoneOffset.UTC, record)).isEqualTo(
                 "2001:db8::7 - - [10/Oct/2000:13:55:36 +0000] \"OPTIONS * HTTP/1.0\" 404 120 \"-\" \"-\""
@@ -153,7 +153,7 @@ class AccessLogTest {
 
             AccessLog log = AccessLog.open(new AccessLogConfig(true, Format.COMBINED, null), access, ZoneOffset.UTC);
             log.log(RECORD);
-            log.log(withTarget(ascii("/second"), "-"));
+            log.log(withTarget(ascii("/second"), "site"));
         } finally {
             context.stop();
         }
@@ -261,13 +261,13 @@ class AccessLogTest {
         }
     }
 
-    private static AccessRecord withTarget(byte[] target, String termination) {
+    private static AccessRecord withTarget(byte[] target, String route) {
         return new AccessRecord(RECORD.timestampMillis(), RECORD.clientAddress(), RECORD.clientPort(),
                 RECORD.listener(), RECORD.method(), target, RECORD.httpVersion(), RECORD.status(),
                 RECORD.bytesReceived(), RECORD.bytesSent(), RECORD.referer(), RECORD.userAgent(),
-                RECORD.totalMicros(), RECORD.connectMicros(), RECORD.firstByteMicros(), RECORD.route(),
+                RECORD.totalMicros(), RECORD.connectMicros(), RECORD.firstByteMicros(), route,
                 RECORD.cluster(), RECORD.endpoint(), RECORD.clientSynData(), RECORD.upstreamConnection(),
-                RECORD.upstreamSynData(), RECORD.retries(), termination);
+                RECORD.upstreamSynData(), RECORD.retries(), RECORD.termination());
     }
 
     private static byte[] ascii(String text) {

@@ -1,5 +1,6 @@
 package dev.synedge.exchange;
 
+import dev.synedge.accesslog.Termination;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.synedge.testing.Canned;
@@ -105,7 +106,7 @@ class ClientTimeoutsTest {
             assertThat((System.nanoTime() - start) / 1_000_000).isBetween(500L, 2500L);
             assertThat(own.awaitPeerClosed(0, 2000)).isTrue();
             assertThat(own.requests()).isEmpty();
-            assertThat(p.nextExchange().termination()).isEqualTo("client-timeout");
+            assertThat(p.nextExchange().termination()).isEqualTo(Termination.CLIENT_TIMEOUT);
         }
     }
 

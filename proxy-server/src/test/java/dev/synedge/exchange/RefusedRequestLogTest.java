@@ -1,5 +1,6 @@
 package dev.synedge.exchange;
 
+import dev.synedge.accesslog.Termination;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.synedge.accesslog.AccessRecord;
@@ -25,7 +26,7 @@ class RefusedRequestLogTest {
             AccessRecord record = proxy.nextExchange();
             assertThat(record.status()).isEqualTo(400);
             assertThat(record.listener()).isEqualTo("edge");
-            assertThat(record.termination()).isEqualTo("client-protocol-error");
+            assertThat(record.termination()).isEqualTo(Termination.CLIENT_PROTOCOL_ERROR);
             assertThat(record.upstreamConnection()).isEqualTo(UpstreamConnection.NONE);
             assertThat(record.bytesSent()).isPositive();
         }
@@ -38,7 +39,7 @@ class RefusedRequestLogTest {
             assertThat(client.send("GET / HTTP/1.1\r\nHost: a\r\n").read().status()).isEqualTo(408);
             AccessRecord record = proxy.nextExchange();
             assertThat(record.status()).isEqualTo(408);
-            assertThat(record.termination()).isEqualTo("client-timeout");
+            assertThat(record.termination()).isEqualTo(Termination.CLIENT_TIMEOUT);
             assertThat(record.bytesReceived()).isEqualTo("GET / HTTP/1.1\r\nHost: a\r\n".length());
         }
     }

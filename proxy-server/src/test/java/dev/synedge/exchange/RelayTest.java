@@ -1,5 +1,6 @@
 package dev.synedge.exchange;
 
+import dev.synedge.accesslog.Termination;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.synedge.accesslog.AccessRecord;
@@ -264,7 +265,7 @@ class RelayTest {
             assertThat(client.read().bodyText()).isEqualTo("hello");
         }
         AccessRecord first = proxy.nextExchange();
-        assertThat(first.termination()).isEqualTo("-");
+        assertThat(first.termination()).isEqualTo(Termination.COMPLETED);
         assertThat(proxy.nextExchange().upstreamConnection()).as("the close-delimited one is gone")
                 .isEqualTo(UpstreamConnection.NEW);
     }

@@ -1,5 +1,6 @@
 package dev.synedge.exchange;
 
+import dev.synedge.accesslog.Termination;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.synedge.accesslog.AccessRecord;
@@ -58,7 +59,7 @@ class RequestBodyErrorsTest {
             assertThat(upstream.requests()).as("complete requests at the upstream").isEmpty();
             AccessRecord record = proxy.nextExchange();
             assertThat(record.status()).isEqualTo(400);
-            assertThat(record.termination()).isEqualTo("client-protocol-error");
+            assertThat(record.termination()).isEqualTo(Termination.CLIENT_PROTOCOL_ERROR);
         }
     }
 
@@ -81,7 +82,7 @@ class RequestBodyErrorsTest {
             assertThat(upstream.awaitPeerClosed(0, 2000)).as("upstream connection closed").isTrue();
             assertThat(upstream.requests()).isEmpty();
             AccessRecord record = proxy.nextExchange();
-            assertThat(record.termination()).isEqualTo("client-closed");
+            assertThat(record.termination()).isEqualTo(Termination.CLIENT_CLOSED);
             assertThat(record.status()).isZero();
             try (RawClient client = RawClient.connect(proxy.address())) {
                 client.send("GET / HTTP/1.1\r\nHost: a.example\r\n\r\n");

@@ -1,5 +1,6 @@
 package dev.synedge.exchange;
 
+import dev.synedge.accesslog.Termination;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.synedge.accesslog.AccessRecord;
@@ -58,7 +59,7 @@ class RequestBodyLimitTest {
         }
         AccessRecord record = proxy.nextExchange();
         assertThat(record.status()).isEqualTo(413);
-        assertThat(record.termination()).isEqualTo("request-too-large");
+        assertThat(record.termination()).isEqualTo(Termination.REQUEST_TOO_LARGE);
         assertThat(upstream.requests()).hasSize(before);
         assertThat(upstream.receivedText()).isEqualTo(seen);
     }
@@ -112,7 +113,7 @@ class RequestBodyLimitTest {
             assertThat(own.awaitPeerClosed(0, 2000)).isTrue();
             assertThat(own.requests()).isEmpty();
             assertThat(new String(own.received(0))).doesNotContain("ccc");
-            assertThat(p.nextExchange().termination()).isEqualTo("request-too-large");
+            assertThat(p.nextExchange().termination()).isEqualTo(Termination.REQUEST_TOO_LARGE);
         }
     }
 

@@ -1,5 +1,6 @@
 package dev.synedge.exchange;
 
+import dev.synedge.accesslog.Termination;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.synedge.accesslog.AccessRecord;
@@ -153,7 +154,7 @@ class ResponseBodyPathsTest {
         assertThat(moved.total()).as("body bytes counted over all paths").isEqualTo(run.total());
         assertThat(records).as("every exchange complete").allSatisfy(r -> {
             assertThat(r.status()).isEqualTo(200);
-            assertThat(r.termination()).isEqualTo("-");
+            assertThat(r.termination()).isEqualTo(Termination.COMPLETED);
         });
         assertThat(records.stream().filter(r -> r.upstreamConnection() == UpstreamConnection.NEW).count())
                 .as("one upstream connection, reused after every body").isEqualTo(1);
@@ -354,7 +355,7 @@ class ResponseBodyPathsTest {
             InputStream in = client.socket().getInputStream();
             assertThat(readHead(in)).isEqualTo(size);
             assertThat(readPattern(in, size)).isEqualTo(size);
-            assertThat(proxy.nextExchange().termination()).isEqualTo("-");
+            assertThat(proxy.nextExchange().termination()).isEqualTo(Termination.COMPLETED);
             BodyCounters.Snapshot after = settled(proxy);
             assertThat(after.mappedHeld()).isZero();
             assertThat(after.pipeHeld()).isZero();
@@ -377,7 +378,7 @@ class ResponseBodyPathsTest {
                         .as("the fast path was taken").isPositive();
             }
             AccessRecord record = proxy.nextExchange();
-            assertThat(record.termination()).isEqualTo("client-closed");
+            assertThat(record.termination()).isEqualTo(Termination.CLIENT_CLOSED);
             assertThat(record.bytesSent()).isLessThan(64 * MIB);
             BodyCounters.Snapshot after = settled(proxy);
             assertThat(after.mappedHeld()).as("mapped pages given back").isZero();
@@ -417,7 +418,7 @@ class ResponseBodyPathsTest {
                         .isEqualTo("502 Bad Gateway\n");
             }
             AccessRecord record = proxy.nextExchange();
-            assertThat(record.termination()).isEqualTo("upstream-reset");
+            assertThat(record.termination()).isEqualTo(Termination.UPSTREAM_RESET);
             assertThat(record.status()).isEqualTo(status);
             BodyCounters.Snapshot after = settled(proxy);
             assertThat(after.mappedHeld()).isZero();
@@ -438,7 +439,7 @@ class ResponseBodyPathsTest {
             assertThat(readHead(in)).isEqualTo(size);
             assertThat(readPattern(in, size)).isEqualTo(size / 2);
             assertThat(client.closedByPeer(2000)).isTrue();
-            assertThat(proxy.nextExchange().termination()).isEqualTo("upstream-closed");
+            assertThat(proxy.nextExchange().termination()).isEqualTo(Termination.UPSTREAM_CLOSED);
             BodyCounters.Snapshot after = settled(proxy);
             assertThat(after.mappedHeld()).isZero();
             assertThat(after.pipeHeld()).isZero();

@@ -1,5 +1,6 @@
 package dev.synedge.exchange;
 
+import dev.synedge.accesslog.Termination;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.synedge.accesslog.AccessRecord;
@@ -124,7 +125,7 @@ class StreamingTest {
         assertThat(origin.stats().webSocketUpgrades() - upgrades).isEqualTo(1);
         AccessRecord record = proxy.nextExchange();
         assertThat(record.status()).isEqualTo(101);
-        assertThat(record.termination()).isEqualTo("-");
+        assertThat(record.termination()).isEqualTo(Termination.COMPLETED);
         assertThat(record.bytesReceived()).isGreaterThan(big.length);
         assertThat(record.bytesSent()).isGreaterThan(big.length);
     }
@@ -242,7 +243,7 @@ class StreamingTest {
             assertThat(readHead(in)).isEqualTo(size);
             assertThat(readPattern(in, size)).isEqualTo(size);
         }
-        assertThat(proxy.nextExchange().termination()).isEqualTo("-");
+        assertThat(proxy.nextExchange().termination()).isEqualTo(Termination.COMPLETED);
     }
 
     @Test
@@ -254,7 +255,7 @@ class StreamingTest {
             assertThat(readPattern(in, 1 << 20)).isEqualTo(1 << 20);
         }
         AccessRecord record = proxy.nextExchange();
-        assertThat(record.termination()).isEqualTo("client-closed");
+        assertThat(record.termination()).isEqualTo(Termination.CLIENT_CLOSED);
         assertThat(record.bytesSent()).isLessThan(64L << 20);
         try (RawClient client = RawClient.connect(proxy.address())) {
             client.send("GET /hello HTTP/1.1\r\nHost: a.example\r\n\r\n");
@@ -288,7 +289,7 @@ class StreamingTest {
             }
         }
         AccessRecord record = proxy.nextExchange();
-        assertThat(record.termination()).isEqualTo("upstream-reset");
+        assertThat(record.termination()).isEqualTo(Termination.UPSTREAM_RESET);
         assertThat(record.status()).isEqualTo(status);
     }
 
@@ -302,7 +303,7 @@ class StreamingTest {
             assertThat(readPattern(in, size)).isEqualTo(size / 2);
             assertThat(client.closedByPeer(2000)).isTrue();
         }
-        assertThat(proxy.nextExchange().termination()).isEqualTo("upstream-closed");
+        assertThat(proxy.nextExchange().termination()).isEqualTo(Termination.UPSTREAM_CLOSED);
     }
 
     @Test
@@ -313,6 +314,6 @@ class StreamingTest {
             assertThat(all).startsWith("HTTP/1.1 200 OK\r\n").contains("Transfer-Encoding: chunked\r\n")
                     .doesNotEndWith("0\r\n\r\n");
         }
-        assertThat(proxy.nextExchange().termination()).isEqualTo("upstream-closed");
+        assertThat(proxy.nextExchange().termination()).isEqualTo(Termination.UPSTREAM_CLOSED);
     }
 }

@@ -1,5 +1,6 @@
 package dev.synedge.exchange;
 
+import dev.synedge.accesslog.Termination;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.synedge.accesslog.AccessRecord;
@@ -109,7 +110,7 @@ class UpstreamFailuresTest {
             AccessRecord post = proxy.nextExchange();
             assertThat(post.status()).isEqualTo(502);
             assertThat(post.retries()).isZero();
-            assertThat(post.termination()).isEqualTo("upstream-reset");
+            assertThat(post.termination()).isEqualTo(Termination.UPSTREAM_RESET);
             Thread.sleep(100);
             assertThat(upstream.requests()).extracting(r -> r.head().substring(0, 7))
                     .containsExactly("GET /1 ", "POST /2");
@@ -144,7 +145,7 @@ class UpstreamFailuresTest {
             client.send("GET /x HTTP/1.1\r\nHost: a.example\r\n\r\n");
             assertThat(client.read().rawText()).isEqualTo(Canned.keepAlive(502));
             AccessRecord record = proxy.nextExchange();
-            assertThat(record.termination()).isEqualTo("upstream-refused");
+            assertThat(record.termination()).isEqualTo(Termination.UPSTREAM_REFUSED);
             assertThat(record.retries()).isEqualTo(1);
             client.send("POST /x HTTP/1.1\r\nHost: a.example\r\nContent-Length: 1\r\n\r\nx");
             assertThat(client.read().rawText()).isEqualTo(Canned.keepAlive(502));
@@ -167,7 +168,7 @@ class UpstreamFailuresTest {
             assertThat(client.read().rawText()).isEqualTo(Canned.keepAlive(503));
             AccessRecord record = proxy.nextExchange();
             assertThat(record.status()).isEqualTo(503);
-            assertThat(record.termination()).isEqualTo("no-endpoint");
+            assertThat(record.termination()).isEqualTo(Termination.NO_ENDPOINT);
             log.await("WARN GET all -> 503", "no endpoint available in cluster up");
             assertThat(upstream.connectionCount()).isEqualTo(1);
         }
@@ -185,7 +186,7 @@ class UpstreamFailuresTest {
             assertThat(client.read().rawText()).isEqualTo(Canned.keepAlive(504));
             assertThat((System.nanoTime() - start) / 1_000_000).isBetween(250L, 2000L);
             AccessRecord record = proxy.nextExchange();
-            assertThat(record.termination()).isEqualTo("upstream-timeout");
+            assertThat(record.termination()).isEqualTo(Termination.UPSTREAM_TIMEOUT);
             assertThat(record.retries()).as("a sent request that timed out is not retried").isZero();
             log.await("response head timeout");
             // the recording upstream notices the close once its 800 ms pause is over
@@ -207,7 +208,7 @@ class UpstreamFailuresTest {
             client.send("GET /x HTTP/1.1\r\nHost: a.example\r\n\r\n");
             assertThat(new String(client.readToEnd())).isEqualTo(first);
             assertThat((System.nanoTime() - start) / 1_000_000).isBetween(250L, 1400L);
-            assertThat(proxy.nextExchange().termination()).isEqualTo("upstream-timeout");
+            assertThat(proxy.nextExchange().termination()).isEqualTo(Termination.UPSTREAM_TIMEOUT);
             log.await("silent for");
         }
     }
@@ -223,7 +224,7 @@ class UpstreamFailuresTest {
             Thread.sleep(1200);
             RawClient.Response response = client.read();
             assertThat(response.body()).hasSize(16 << 20);
-            assertThat(proxy.nextExchange().termination()).isEqualTo("-");
+            assertThat(proxy.nextExchange().termination()).isEqualTo(Termination.COMPLETED);
         }
     }
 
@@ -240,7 +241,7 @@ class UpstreamFailuresTest {
             client.socket().setReceiveBufferSize(16 * 1024);
             client.send("GET /16m HTTP/1.1\r\nHost: a.example\r\n\r\n");
             AccessRecord record = proxy.nextExchange();
-            assertThat(record.termination()).isEqualTo("client-timeout");
+            assertThat(record.termination()).isEqualTo(Termination.CLIENT_TIMEOUT);
             assertThat(record.bytesSent()).isLessThan(16L << 20);
         }
     }
@@ -263,7 +264,7 @@ class UpstreamFailuresTest {
             });
             assertThat(client.read().rawText()).isEqualTo(Canned.closing(504));
             assertThat((System.nanoTime() - start) / 1_000_000).isLessThan(3000L);
-            assertThat(proxy.nextExchange().termination()).isEqualTo("upstream-timeout");
+            assertThat(proxy.nextExchange().termination()).isEqualTo(Termination.UPSTREAM_TIMEOUT);
             log.await("took none of the request body");
             writer.join(3000);
         }
@@ -317,7 +318,7 @@ class UpstreamFailuresTest {
             assertThat(client.read().rawText()).isEqualTo(Canned.keepAlive(504));
             assertThat((System.nanoTime() - start) / 1_000_000).as("two connect timeouts").isBetween(550L, 3000L);
             AccessRecord get = proxy.nextExchange();
-            assertThat(get.termination()).isEqualTo("upstream-timeout");
+            assertThat(get.termination()).isEqualTo(Termination.UPSTREAM_TIMEOUT);
             assertThat(get.retries()).isEqualTo(1);
 
             start = System.nanoTime();

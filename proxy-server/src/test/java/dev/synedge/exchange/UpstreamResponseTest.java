@@ -1,5 +1,6 @@
 package dev.synedge.exchange;
 
+import dev.synedge.accesslog.Termination;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.synedge.accesslog.AccessRecord;
@@ -77,7 +78,7 @@ class UpstreamResponseTest {
                 assertThat(client.read().rawText()).isEqualTo(Canned.keepAlive(502));
                 AccessRecord record = proxy.nextExchange();
                 assertThat(record.status()).isEqualTo(502);
-                assertThat(record.termination()).isEqualTo("upstream-protocol-error");
+                assertThat(record.termination()).isEqualTo(Termination.UPSTREAM_PROTOCOL_ERROR);
                 assertThat(upstream.awaitPeerClosed(0, 2000)).as("the upstream connection is closed").isTrue();
 
                 client.send("GET /next HTTP/1.1\r\nHost: a.example\r\n\r\n");
@@ -108,7 +109,7 @@ class UpstreamResponseTest {
                     .isEqualTo(head + crlf(relayedBody));
             AccessRecord record = proxy.nextExchange();
             assertThat(record.status()).isEqualTo(200);
-            assertThat(record.termination()).isEqualTo("upstream-protocol-error");
+            assertThat(record.termination()).isEqualTo(Termination.UPSTREAM_PROTOCOL_ERROR);
             assertThat(upstream.awaitPeerClosed(0, 2000)).isTrue();
         }
     }
@@ -138,7 +139,7 @@ class UpstreamResponseTest {
             if (response != null) {
                 assertThat(response.rawText()).isEqualTo(Canned.keepAlive(502));
             }
-            assertThat(proxy.nextExchange().termination()).isEqualTo("upstream-closed");
+            assertThat(proxy.nextExchange().termination()).isEqualTo(Termination.UPSTREAM_CLOSED);
         }
     }
 
