@@ -37,7 +37,12 @@ public enum Termination {
      */
     UPSTREAM_TIMEOUT("upstream-timeout"),
     /** The upstream's response could not be framed: 502, or a cut-off response. */
-    UPSTREAM_PROTOCOL_ERROR("upstream-protocol-error");
+    UPSTREAM_PROTOCOL_ERROR("upstream-protocol-error"),
+    /**
+     * synedge stopped before the exchange finished: a graceful stop ran out of its drain
+     * timeout, or a fast stop (SIGINT, a second SIGTERM) cut it. A cut-off response.
+     */
+    SHUTDOWN("shutdown");
 
     private final String word;
 

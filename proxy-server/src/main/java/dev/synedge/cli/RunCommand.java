@@ -7,8 +7,10 @@ import dev.synedge.net.Signals;
 import dev.synedge.server.ProxyServer;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
@@ -17,9 +19,18 @@ import picocli.CommandLine.Parameters;
 import sun.misc.Signal;
 
 /**
- * {@code synedge run [config]}: runs the proxy until SIGTERM or SIGINT. SIGHUP reloads the
- * configuration file: a valid one replaces routes and clusters for new exchanges; a bad one
- * is reported and the running configuration stays.
+ * {@code synedge run [config]}: runs the proxy until it is stopped. Signals:
+ * <ul>
+ *   <li>SIGTERM stops gracefully: nothing new is accepted, exchanges in flight finish within
+ *       {@code lifecycle.drain-timeout}, then synedge exits 0. systemd and container runtimes
+ *       stop services with SIGTERM and wait, so it drains (nginx and HAProxy stop at once on
+ *       SIGTERM, and drain on SIGQUIT or SIGUSR1, which the JVM keeps for itself or leaves
+ *       to other uses).
+ *   <li>SIGINT stops at once, cutting what is in flight; so does a second SIGTERM during a
+ *       drain. Both follow nginx and HAProxy.
+ *   <li>SIGHUP reloads the configuration file: a valid one replaces routes and clusters for new
+ *       exchanges; a bad one is reported and the running configuration stays.
+ * </ul>
  */
 @Command(name = "run", mixinStandardHelpOptions = true,
         description = "Run the proxy with a configuration file (default: conf/synedge.conf).")
@@ -49,11 +60,12 @@ final class RunCommand implements Callable<Integer> {
             return 1;
         }
         CountDownLatch stopped = new CountDownLatch(1);
+        // Any other way out (System.exit, an error) still closes the server and flushes the logs.
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             server.close();
             flushLogs();
-            stopped.countDown();
         }, "synedge-shutdown"));
+        stopOnSignals(server, loaded.lifecycle().drainTimeout(), stopped);
         listenForReload(server, file);
         // The listener lines say the proxy is ready, for supervisors and tests alike: a SIGHUP
         // sent on seeing them must find the reload handler, not the JVM's, which exits.
@@ -64,6 +76,34 @@ final class RunCommand implements Callable<Integer> {
         out.flush();
         stopped.await();
         return 0;
+    }
+
+    /**
+     * SIGTERM drains, SIGINT (or a second SIGTERM) cuts. The drain runs on a thread of its own:
+     * a signal handler must return, and a second signal must reach {@link ProxyServer#cutNow}.
+     */
+    private static void stopOnSignals(ProxyServer server, Duration drainTimeout, CountDownLatch stopped) {
+        AtomicBoolean stopping = new AtomicBoolean();
+        Runnable stop = () -> {
+            if (stopping.compareAndSet(false, true)) {
+                Thread.ofPlatform().name("synedge-drain").start(() -> {
+                    server.drain(drainTimeout);
+                    stopped.countDown();
+                });
+            } else {
+                server.cutNow();
+            }
+        };
+        Signal.handle(new Signal("TERM"), signal -> {
+            log.info(stopping.get() ? "SIGTERM again: cutting what is in flight"
+                    : "SIGTERM: draining (at most {}; SIGTERM again or SIGINT cuts what is in flight)", drainTimeout);
+            stop.run();
+        });
+        Signal.handle(new Signal("INT"), signal -> {
+            log.info("SIGINT: stopping now, cutting what is in flight");
+            server.cutNow();
+            stop.run();
+        });
     }
 
     /**

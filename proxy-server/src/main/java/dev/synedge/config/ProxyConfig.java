@@ -18,10 +18,12 @@ import java.util.TreeMap;
  * @param clusters         by name, sorted by name; every route's cluster is in here
  * @param endpointState    bounds of the per-endpoint state cache
  * @param accessLog        what the access log writes and where
+ * @param lifecycle        graceful stop and takeover by a new process
  */
 public record ProxyConfig(int eventLoops, boolean fastopenRequired, List<ListenerConfig> listeners,
                           HttpConfig http, List<RouteConfig> routes, Map<String, ClusterConfig> clusters,
-                          EndpointStateConfig endpointState, AccessLogConfig accessLog) {
+                          EndpointStateConfig endpointState, AccessLogConfig accessLog,
+                          LifecycleConfig lifecycle) {
 
     public ProxyConfig {
         listeners = List.copyOf(listeners);
@@ -30,5 +32,6 @@ public record ProxyConfig(int eventLoops, boolean fastopenRequired, List<Listene
         clusters = Collections.unmodifiableSortedMap(new TreeMap<>(clusters));
         Objects.requireNonNull(endpointState, "endpointState");
         Objects.requireNonNull(accessLog, "accessLog");
+        Objects.requireNonNull(lifecycle, "lifecycle");
     }
 }

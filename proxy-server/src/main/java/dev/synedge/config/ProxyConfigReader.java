@@ -86,8 +86,9 @@ final class ProxyConfigReader {
         EndpointStateConfig endpointState = new EndpointStateConfig(
                 state.integer("max-endpoints", 1, 100_000_000), state.duration("expire-after-access"));
         AccessLogConfig accessLog = accessLog(top.section("access-log"));
+        LifecycleConfig lifecycle = lifecycle(top.section("lifecycle"));
         return new ProxyConfig(eventLoops, fastopenRequired, listeners, http, routes, clusters,
-                endpointState, accessLog);
+                endpointState, accessLog, lifecycle);
     }
 
     /** The defaults blocks after the user's overrides; their keys are the schema of the elements. */
@@ -450,20 +451,29 @@ final class ProxyConfigReader {
     private AccessLogConfig accessLog(Section s) {
         boolean enabled = s.bool("enabled");
         AccessLogConfig.Format format = s.choice("format", AccessLogConfig.Format.class);
-        String text = s.optionalString("path");
-        Path path = null;
-        if (text != null) {
-            if (text.isBlank()) {
-                s.problem("path", "must not be empty; use null to keep the file logback.xml names");
-            } else {
-                try {
-                    path = Path.of(text);
-                } catch (InvalidPathException e) {
-                    s.problem("path", "not a valid file path: " + e.getMessage());
-                }
-            }
+        return new AccessLogConfig(enabled, format, optionalPath(s, "path", "keep the file logback.xml names"));
+    }
+
+    private LifecycleConfig lifecycle(Section s) {
+        return new LifecycleConfig(s.duration("drain-timeout"), optionalPath(s, "takeover-socket", "have no takeover"));
+    }
+
+    /** A file path, or null when the key is null; {@code nullMeans} says what null does, for the problem. */
+    private static Path optionalPath(Section s, String key, String nullMeans) {
+        String text = s.optionalString(key);
+        if (text == null) {
+            return null;
         }
-        return new AccessLogConfig(enabled, format, path);
+        if (text.isBlank()) {
+            s.problem(key, "must not be empty; use null to " + nullMeans);
+            return null;
+        }
+        try {
+            return Path.of(text);
+        } catch (InvalidPathException e) {
+            s.problem(key, "not a valid file path: " + e.getMessage());
+            return null;
+        }
     }
 
 

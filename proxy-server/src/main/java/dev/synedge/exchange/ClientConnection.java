@@ -24,6 +24,7 @@ import io.netty.channel.socket.DuplexChannel;
 import io.netty.channel.unix.UnixChannel;
 import io.netty.util.concurrent.Future;
 import java.net.InetSocketAddress;
+import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -66,6 +67,8 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
     private boolean readPaused;
     /** {@link #processRequests} is running (further down the stack). */
     private boolean processing;
+    /** An exchange ended on this connection: idle now, it is a keep-alive connection. */
+    private boolean served;
 
     ClientConnection(LoopContext loop, ListenerConfig listener) {
         this.loop = loop;
@@ -87,7 +90,7 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
         }
         lastActivityNanos = System.nanoTime();
         timer = loop.deadlines().create(this::timerFired);
-        scheduleTimer(listener.idleTimeout().toNanos());
+        scheduleTimer((loop.draining() ? listener.headerReadTimeout() : listener.idleTimeout()).toNanos());
         ctx.fireChannelActive();
     }
 
@@ -289,8 +292,9 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
      */
     void exchangeEnded(boolean keepOpen, boolean requestUnread) {
         exchange = null;
+        served = true;
         lastActivityNanos = System.nanoTime();
-        if (!keepOpen || closing) {
+        if (!keepOpen || closing || loop.draining()) {
             closeAfterWrites(requestUnread);
             return;
         }
@@ -343,6 +347,35 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
 
     private void restartTimer(long delayNanos) {
         scheduleTimer(delayNanos);
+    }
+
+    /**
+     * The server stops gracefully. A keep-alive connection with nothing going on closes now (a
+     * request its client sends meanwhile is one it may send again: no byte of it was answered);
+     * one with an exchange or part of a request head closes after that exchange; a new one
+     * that sent nothing yet gets the header-read timeout to send its request.
+     */
+    void drain() {
+        if (closing || exchange != null || headStartNanos != 0 || (in != null && in.isReadable())) {
+            return;
+        }
+        if (served) {
+            closing = true;
+            ctx.close();
+        } else {
+            scheduleTimer(listener.headerReadTimeout().toNanos());
+        }
+    }
+
+    /** synedge stops now: an exchange in flight is cut off, and counted so. */
+    void shutdown() {
+        if (exchange != null) {
+            exchange.shutdown();
+        }
+    }
+
+    boolean exchangeInFlight() {
+        return exchange != null;
     }
 
     ChannelHandlerContext ctx() {
@@ -440,7 +473,9 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
             }
             next = deadline - now;
         } else {
-            long deadline = lastActivityNanos + listener.idleTimeout().toNanos();
+            // While the server drains, a connection waits for a request no longer than for a head.
+            Duration idle = loop.draining() ? listener.headerReadTimeout() : listener.idleTimeout();
+            long deadline = lastActivityNanos + idle.toNanos();
             if (now - deadline >= 0) {
                 closing = true;
                 ctx.close();

@@ -470,6 +470,13 @@ final class Exchange implements UpstreamSocket.Owner {
         end();
     }
 
+    /** synedge stops before this exchange finished: it ends cut off. */
+    void shutdown() {
+        if (phase != Phase.DONE) {
+            cutOff(Termination.SHUTDOWN);
+        }
+    }
+
     void clientWritabilityChanged(boolean writable) {
         relay.clientWritabilityChanged(writable);
     }
@@ -479,8 +486,8 @@ final class Exchange implements UpstreamSocket.Owner {
     /**
      * Answers the client with synedge's own response: nothing of the upstream's reached it, and
      * a response head held back never will. An upstream connection still held is reset first.
-     * The client connection closes after it when the request body is not all read: what follows
-     * could not be framed.
+     * The client connection closes after it when the request body is not all read (what follows
+     * could not be framed) or the server drains.
      */
     private void answer(int code, String reason, Termination why) {
         output.dropHeld();
@@ -492,7 +499,7 @@ final class Exchange implements UpstreamSocket.Owner {
         }
         record.terminated(why);
         answered = code;
-        closeClient = !forwarder.complete() || !request.keepAlive();
+        closeClient = !forwarder.complete() || !request.keepAlive() || loop.draining();
         ByteBuf out = ctx.alloc().buffer(256);
         ErrorResponse.write(out, code, request, closeClient);
         output.write(out);

@@ -47,6 +47,7 @@ public final class LoopContext {
     private Map<String, LocalCluster> clusters = Map.of();
     /** Open client connections of this loop, so that shutdown can close them itself. */
     private final Set<Channel> clients = new HashSet<>();
+    private boolean draining;
 
     /** {@code zeroCopyProbe}: shared by the server's loops. */
     public LoopContext(IoEventLoop loop, Supplier<ProxyRuntime> runtimes, EndpointStates endpointStates,
@@ -132,6 +133,50 @@ public final class LoopContext {
         }
     }
 
+    /**
+     * Whether the server is stopping gracefully: every response says {@code Connection: close}
+     * and every connection closes after its exchange.
+     */
+    boolean draining() {
+        return draining;
+    }
+
+    /**
+     * Starts a graceful stop of this loop's client connections: idle keep-alive connections
+     * close now, the others after their exchange. Runs on the loop.
+     */
+    public void startDrain() {
+        draining = true;
+        for (Channel channel : List.copyOf(clients)) {
+            ClientConnection connection = channel.pipeline().get(ClientConnection.class);
+            if (connection != null) {
+                connection.drain();
+            }
+        }
+    }
+
+    /** Client connections open on this loop, and how many of them have an exchange in flight. Runs on the loop. */
+    public Load load() {
+        int exchanges = 0;
+        for (Channel channel : clients) {
+            ClientConnection connection = channel.pipeline().get(ClientConnection.class);
+            if (connection != null && connection.exchangeInFlight()) {
+                exchanges++;
+            }
+        }
+        return new Load(clients.size(), exchanges);
+    }
+
+    /** Client connections and exchanges in flight at one moment; {@link #plus} merges loops. */
+    public record Load(int connections, int exchanges) {
+
+        public static final Load ZERO = new Load(0, 0);
+
+        public Load plus(Load o) {
+            return new Load(connections + o.connections, exchanges + o.exchanges);
+        }
+    }
+
     void clientOpened(Channel channel) {
         clients.add(channel);
     }
@@ -149,6 +194,10 @@ public final class LoopContext {
      */
     public void closeAll() {
         for (Channel channel : List.copyOf(clients)) {
+            ClientConnection connection = channel.pipeline().get(ClientConnection.class);
+            if (connection != null) {
+                connection.shutdown();
+            }
             channel.close();
         }
         closeIdle();

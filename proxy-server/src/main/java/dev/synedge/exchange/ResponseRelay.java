@@ -235,8 +235,9 @@ final class ResponseRelay {
         }
         status = response.status();
         framing = response.isSwitchingProtocols() ? RelayFraming.NONE : RelayFraming.of(response, request);
-        // A client whose request body is not all read cannot send another request here.
-        closesClient = !exchange.requestComplete();
+        // A client whose request body is not all read cannot send another request here; a
+        // draining server takes none.
+        closesClient = !exchange.requestComplete() || loop.draining();
         ByteBuf out = ctx.alloc().directBuffer(length + 256);
         writer.write(response, request, framing, closesClient, out);
         closesClient = closesClient || RelayFraming.closesClient(response, request);

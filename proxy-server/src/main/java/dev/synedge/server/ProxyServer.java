@@ -23,13 +23,16 @@ import io.netty.channel.epoll.EpollIoHandler;
 import io.netty.util.concurrent.EventExecutor;
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BinaryOperator;
 import java.util.function.Consumer;
@@ -39,18 +42,33 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A running synedge: the event loops, every listener bound on every loop, and the current
- * {@link ProxyRuntime}, which {@link #reload} swaps atomically. Start it with {@link #start},
- * stop it with {@link #close}.
+ * {@link ProxyRuntime}, which {@link #reload} swaps atomically. Start it with {@link #start};
+ * stop it gracefully with {@link #drain}, or at once with {@link #close}.
  */
 public final class ProxyServer implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(ProxyServer.class);
+    private static final long DRAIN_POLL_MILLIS = 50;
+
+    /** Where the server is in its life, as readiness checks see it. */
+    public enum State {
+        /** Accepting and serving. */
+        RUNNING,
+        /** Not accepting; exchanges in flight finish ({@link #drain}). */
+        DRAINING,
+        /** Stopped: every connection is closed. */
+        STOPPED
+    }
 
     private final MultiThreadIoEventLoopGroup group;
     private final AtomicReference<ProxyRuntime> runtime;
     private final Map<EventLoop, LoopContext> loops;
     private final List<BoundListener> listeners;
     private final EndpointStates endpointStates;
+    private final CountDownLatch cut = new CountDownLatch(1);
+    private final AtomicBoolean draining = new AtomicBoolean();
+    private final AtomicBoolean closed = new AtomicBoolean();
+    private volatile State state = State.RUNNING;
 
     private ProxyServer(MultiThreadIoEventLoopGroup group, AtomicReference<ProxyRuntime> runtime,
                         Map<EventLoop, LoopContext> loops, List<BoundListener> listeners, EndpointStates states) {
@@ -196,17 +214,81 @@ public final class ProxyServer implements AutoCloseable {
         return String.format(Locale.ROOT, "%.1f", 100.0 * part / total);
     }
 
+    public State state() {
+        return state;
+    }
+
+    /** Client connections open and exchanges in flight, over all loops, read on each loop. */
+    public LoopContext.Load load() {
+        return overLoops(LoopContext::load, LoopContext.Load.ZERO, LoopContext.Load::plus);
+    }
+
     /**
-     * Stops accepting, closes every client connection (exchanges in flight are cut off) and
-     * every upstream connection, waits until the closed connections have released what they
-     * held, and stops the loops.
+     * Stops gracefully: stops accepting, closes idle keep-alive connections, lets exchanges in
+     * flight finish (their responses say {@code Connection: close}, and their connections close
+     * after them) for at most {@code timeout} or until {@link #cutNow}, then cuts what is left
+     * and {@link #close closes}. Returns how many exchanges were cut. Once only; a second call
+     * returns 0 at once.
      */
-    @Override
-    public void close() {
-        logBodyCounters();
+    public int drain(Duration timeout) {
+        if (!draining.compareAndSet(false, true)) {
+            return 0;
+        }
+        long start = System.nanoTime();
+        state = State.DRAINING;
+        // Every loop drains before the listeners close: a connection accepted meanwhile is
+        // served as a draining one (Connection: close), never as a keep-alive one.
+        for (LoopContext context : loops.values()) {
+            context.loop().submit(context::startDrain).syncUninterruptibly();
+        }
+        stopAccepting();
+        LoopContext.Load left = load();
+        log.info("drain: stopped accepting; {} connection(s) open, {} exchange(s) in flight, waiting at most {}",
+                left.connections(), left.exchanges(), timeout);
+        long deadline = start + timeout.toNanos();
+        try {
+            while (left.connections() > 0 && deadline - System.nanoTime() > 0
+                    && !cut.await(DRAIN_POLL_MILLIS, TimeUnit.MILLISECONDS)) {
+                left = load();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        left = load();
+        long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+        if (left.connections() > 0) {
+            log.warn("drain: cut {} exchange(s) on {} connection(s) after {} ms", left.exchanges(), left.connections(),
+                    millis);
+        } else {
+            log.info("drain: every exchange finished in {} ms; nothing cut", millis);
+        }
+        close();
+        return left.exchanges();
+    }
+
+    /** Ends a {@link #drain} under way now, cutting the exchanges still in flight. */
+    public void cutNow() {
+        cut.countDown();
+    }
+
+    private void stopAccepting() {
         for (BoundListener listener : listeners) {
             listener.channels().forEach(ch -> ch.close().syncUninterruptibly());
         }
+    }
+
+    /**
+     * Stops accepting, closes every client connection (exchanges in flight are cut off) and
+     * every upstream connection, waits until the closed connections have released what they
+     * held, and stops the loops. Once only.
+     */
+    @Override
+    public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
+        logBodyCounters();
+        stopAccepting();
         for (LoopContext context : loops.values()) {
             context.loop().submit(context::closeAll).syncUninterruptibly();
         }
@@ -215,5 +297,6 @@ public final class ProxyServer implements AutoCloseable {
             context.loop().submit(() -> { }).syncUninterruptibly();
         }
         group.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+        state = State.STOPPED;
     }
 }

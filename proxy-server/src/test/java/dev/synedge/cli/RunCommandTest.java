@@ -17,6 +17,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
@@ -183,6 +184,10 @@ class RunCommandTest {
          */
         @Override
         public void close() throws Exception {
+            if (!process.isAlive()) {
+                reader.join(TimeUnit.SECONDS.toMillis(5));
+                return;
+            }
             signal("TERM");
             if (!process.waitFor(10, TimeUnit.SECONDS)) {
                 process.destroyForcibly();
@@ -257,6 +262,88 @@ class RunCommandTest {
                 synedge.await("reload: .* loaded");
                 assertThat(configHeader(proxy)).isEqualTo("two");
                 assertThat(synedge.all()).anyMatch(line -> line.contains("SIGHUP was ignored when synedge started"));
+            }
+        }
+    }
+
+    private static InetSocketAddress listening(Process synedge) throws InterruptedException {
+        Matcher listening = synedge.await("synedge: listener main on /?127\\.0\\.0\\.1:(\\d+)");
+        return new InetSocketAddress("127.0.0.1", Integer.parseInt(listening.group(1)));
+    }
+
+    private static int exitWithin(Process synedge, int seconds) throws InterruptedException {
+        if (!synedge.process.waitFor(seconds, TimeUnit.SECONDS)) {
+            throw new AssertionError("synedge still runs after " + seconds + " s:\n" + String.join("\n", synedge.all()));
+        }
+        return synedge.process.exitValue();
+    }
+
+    @Test
+    void sigtermLetsAnExchangeInFlightFinishThenExits0() throws Exception {
+        Path file = dir.resolve("synedge.conf");
+        CountDownLatch answer = new CountDownLatch(1);
+        RecordingUpstream.Script gated = request -> {
+            try {
+                answer.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            return RecordingUpstream.OK.answer(request);
+        };
+        try (RecordingUpstream upstream = RecordingUpstream.start(gated)) {
+            Files.writeString(file, config(upstream.port(), "one"));
+            try (Process synedge = new Process(file); RawClient client = RawClient.connect(listening(synedge))) {
+                client.send("GET / HTTP/1.1\r\nHost: a.example\r\n\r\n");
+                upstream.nextRequest();
+
+                synedge.signal("TERM");
+                synedge.await("drain: stopped accepting; 1 connection\\(s\\) open, 1 exchange\\(s\\) in flight");
+                answer.countDown();
+
+                RawClient.Response response = client.read();
+                assertThat(response.bodyText()).isEqualTo("ok");
+                assertThat(response.header("Connection")).isEqualTo("close");
+                assertThat(client.closedByPeer(2000)).isTrue();
+                assertThat(exitWithin(synedge, 10)).isZero();
+                assertThat(synedge.all()).anyMatch(line -> line.contains("drain: every exchange finished"));
+            }
+        }
+    }
+
+    @Test
+    void aSecondSigtermCutsWhatIsInFlight() throws Exception {
+        Path file = dir.resolve("synedge.conf");
+        try (RecordingUpstream upstream = RecordingUpstream.start(request -> new RecordingUpstream.Action.Silence())) {
+            Files.writeString(file, config(upstream.port(), "one") + "synedge.lifecycle.drain-timeout = 1m\n");
+            try (Process synedge = new Process(file); RawClient client = RawClient.connect(listening(synedge))) {
+                client.send("GET / HTTP/1.1\r\nHost: a.example\r\n\r\n");
+                upstream.nextRequest();
+
+                synedge.signal("TERM");
+                synedge.await("drain: stopped accepting");
+                synedge.signal("TERM");
+
+                assertThat(exitWithin(synedge, 5)).isZero();
+                assertThat(client.closedByPeer(2000)).isTrue();
+                assertThat(synedge.all()).anyMatch(line -> line.contains("drain: cut 1 exchange(s) on 1 connection(s)"));
+            }
+        }
+    }
+
+    @Test
+    void sigintStopsAtOnce() throws Exception {
+        Path file = dir.resolve("synedge.conf");
+        try (RecordingUpstream upstream = RecordingUpstream.start(request -> new RecordingUpstream.Action.Silence())) {
+            Files.writeString(file, config(upstream.port(), "one") + "synedge.lifecycle.drain-timeout = 1m\n");
+            try (Process synedge = new Process(file); RawClient client = RawClient.connect(listening(synedge))) {
+                client.send("GET / HTTP/1.1\r\nHost: a.example\r\n\r\n");
+                upstream.nextRequest();
+
+                synedge.signal("INT");
+
+                assertThat(exitWithin(synedge, 5)).isZero();
+                assertThat(client.closedByPeer(2000)).isTrue();
+                assertThat(synedge.all()).anyMatch(line -> line.contains("drain: cut 1 exchange(s) on 1 connection(s)"));
             }
         }
     }

@@ -87,6 +87,7 @@ class ConfigLoaderTest {
               }
               endpoint-state { max-endpoints = 500, expire-after-access = 10m }
               access-log { enabled = false, format = json, path = "/tmp/synedge-access.log" }
+              lifecycle { drain-timeout = 5s, takeover-socket = "/tmp/synedge-takeover.sock" }
             }
             """;
 
@@ -134,7 +135,8 @@ class ConfigLoaderTest {
                 new FastopenBackoffConfig(3, Duration.ofSeconds(30), Duration.ofMinutes(30)));
         ProxyConfig expected = new ProxyConfig(2, true, listeners, http, routes, Map.of("api", api, "web", web),
                 new EndpointStateConfig(500, Duration.ofMinutes(10)),
-                new AccessLogConfig(false, AccessLogConfig.Format.JSON, Path.of("/tmp/synedge-access.log")));
+                new AccessLogConfig(false, AccessLogConfig.Format.JSON, Path.of("/tmp/synedge-access.log")),
+                new LifecycleConfig(Duration.ofSeconds(5), Path.of("/tmp/synedge-takeover.sock")));
 
         assertThat(config).isEqualTo(expected);
         assertThat(config.clusters().keySet()).containsExactly("api", "web");
