@@ -9,5 +9,6 @@
  *
  * <p>Everything here runs on the event loop of the client connection. Uses http, routing,
  * upstream, accesslog and config; the server package wires it to listeners.
+ * <p>May use: http, routing, upstream, body, accesslog, config, net, Netty, SLF4J.
  */
 package dev.synedge.exchange;
