@@ -7,7 +7,9 @@
  * {@link dev.synedge.body.BodyCounters} counts the bytes of each path per cluster.
  *
  * <p>Everything here is used from one event loop, except {@link dev.synedge.body.ZeroCopyProbe},
- * which all loops of a server share. Uses native-sockets, config, http (only to know which
- * framings pass bodies through unchanged) and Netty; knows nothing of exchanges.
+ * which all loops of a server share. Of http it needs only which framings pass bodies through
+ * unchanged; it knows nothing of exchanges.
+ *
+ * <p>May use: config, http, net, Netty, SLF4J.
  */
 package dev.synedge.body;

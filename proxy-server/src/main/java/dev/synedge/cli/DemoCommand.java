@@ -4,9 +4,9 @@ import dev.synedge.accesslog.AccessRecord;
 import dev.synedge.accesslog.SynData;
 import dev.synedge.config.ClusterConfig;
 import dev.synedge.config.ProxyConfig;
-import dev.synedge.origin.Origin;
-import dev.synedge.origin.OriginOptions;
+import dev.synedge.demo.DemoOrigin;
 import dev.synedge.server.ProxyServer;
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
@@ -46,8 +46,7 @@ final class DemoCommand implements Callable<Integer> {
             return 2;
         }
         InetSocketAddress originAddress = cluster.endpoints().get(0).address();
-        try (Origin origin = Origin.start(OriginOptions.defaults()
-                .withBindAddress(originAddress.getAddress()).withPort(originAddress.getPort()));
+        try (DemoOrigin origin = DemoOrigin.start(originAddress);
              ProxyServer proxy = ProxyServer.start(loaded, record -> show(out, record))) {
             InetSocketAddress listen = proxy.listeners().get(0).address();
             String base = "http://" + (listen.getAddress().isAnyLocalAddress() ? "127.0.0.1" : hostOf(listen))
@@ -66,8 +65,26 @@ final class DemoCommand implements Callable<Integer> {
             CountDownLatch stop = new CountDownLatch(1);
             Runtime.getRuntime().addShutdownHook(new Thread(stop::countDown, "synedge-demo-stop"));
             stop.await();
+        } catch (DemoOrigin.CannotListen e) {
+            err.println(cannotListen(e, file));
+            return 1;
+        } catch (IOException e) {
+            err.println("synedge demo: not started: " + e.getMessage());
+            return 1;
         }
         return 0;
+    }
+
+    /** One line: what is wrong and what to do, since the usual cause is a demo already running. */
+    private static String cannotListen(DemoOrigin.CannotListen e, Path file) {
+        int port = e.address().getPort();
+        if (e.addressInUse()) {
+            return "synedge demo: port " + port + " is in use, so the demo origin cannot listen on "
+                    + e.hostAndPort() + "; stop what listens there (ss -ltnp 'sport = :" + port
+                    + "' shows it) or give cluster demo-origin another port in " + file;
+        }
+        return "synedge demo: the demo origin " + e.getMessage() + "; give cluster demo-origin another endpoint in "
+                + file;
     }
 
     private static String hostOf(InetSocketAddress address) {

@@ -8,7 +8,9 @@
  * can build a new snapshot and swap it in, keeping the old one when loading fails. Call it off
  * the event loops (name resolution blocks).
  *
- * <p>May use: Typesafe Config, Netty's {@code NetUtil} (address literals), {@code dev.synedge.http}
- * value types. Nothing here depends on the routing, listener or upstream code.
+ * <p>Of Netty it uses only {@code NetUtil} (address literals), of http only the value types.
+ * Nothing here depends on the routing, listener or upstream code.
+ *
+ * <p>May use: http, Typesafe Config, Netty.
  */
 package dev.synedge.config;

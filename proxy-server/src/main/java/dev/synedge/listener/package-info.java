@@ -3,7 +3,9 @@
  * (SO_REUSEPORT), so every client connection lives on the loop that accepted it, with its
  * upstream connections, from accept to close. Plain TCP listeners are Netty
  * {@code EpollServerSocketChannel}s; MPTCP listeners are sockets from native-sockets wrapped
- * in one. Uses config, native-sockets and Netty; knows nothing of HTTP (it is given the
- * handler that each accepted connection gets).
+ * in one. It knows nothing of HTTP: it is given the handler that each accepted connection
+ * gets.
+ *
+ * <p>May use: config, net, Netty.
  */
 package dev.synedge.listener;

@@ -9,7 +9,9 @@
  *
  * <p>Everything here is immutable after compilation and shared by all event loops.
  *
- * <p>May use: {@code dev.synedge.config} records, {@code dev.synedge.http} value types, Netty's
- * ByteBuf. Never releases or retains the buffers it is given.
+ * <p>Of config it takes the records, of http the value types, of Netty only ByteBuf, and it
+ * never releases or retains the buffers it is given.
+ *
+ * <p>May use: config, http, Netty.
  */
 package dev.synedge.routing;

@@ -1,7 +1,8 @@
 /**
  * The running proxy: event loops, listeners, the configuration snapshot the exchanges read
  * ({@link dev.synedge.routing.ProxyRuntime}) and its atomic swap on reload, and each loop's own
- * state (clusters, pools). Ties together config, listener, routing, upstream and exchange; the
- * CLI starts it.
+ * state (clusters, pools). Ties the other packages together; the CLI starts it.
+ *
+ * <p>May use: accesslog, body, config, exchange, listener, net, routing, upstream, Netty, SLF4J.
  */
 package dev.synedge.server;

@@ -6,8 +6,10 @@
  * loop), and what is learned per endpoint across loops
  * ({@link dev.synedge.upstream.EndpointStates}: Fast Open outcomes and back-off, TCP metrics).
  *
- * <p>Everything but {@link dev.synedge.upstream.EndpointStates} belongs to one event loop. Uses
- * native-sockets, config, body (the per-cluster counters and the socket's zero-copy window),
- * Caffeine and Netty; knows nothing of exchanges or HTTP.
+ * <p>Everything but {@link dev.synedge.upstream.EndpointStates} belongs to one event loop. Of
+ * body it uses the per-cluster counters and the socket's zero-copy window; it knows nothing of
+ * exchanges or HTTP.
+ *
+ * <p>May use: body, config, net, Caffeine, Netty, SLF4J.
  */
 package dev.synedge.upstream;

@@ -4,22 +4,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.synedge.testing.RawClient;
 import dev.synedge.testing.RecordingUpstream;
-import java.io.BufferedReader;
+import dev.synedge.testing.SynedgeProcess;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
@@ -105,98 +100,6 @@ class RunCommandTest {
         return count;
     }
 
-    /** synedge run as its own process, its output lines collected as they come. */
-    private static final class Process implements AutoCloseable {
-        final java.lang.Process process;
-        final LinkedBlockingQueue<String> lines = new LinkedBlockingQueue<>();
-        final List<String> all = new ArrayList<>();
-        final Thread reader;
-
-        Process(Path config) throws IOException {
-            this(config, List.of(), null);
-        }
-
-        /** With extra JVM options, and the log directory for the built-in logging configuration. */
-        Process(Path config, List<String> jvmOptions, Path logDir) throws IOException {
-            this(List.of(), config, jvmOptions, logDir);
-        }
-
-        /** Started through {@code launcher} (a command that runs the rest of its arguments). */
-        Process(List<String> launcher, Path config, List<String> jvmOptions, Path logDir) throws IOException {
-            String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-            List<String> command = new ArrayList<>(launcher);
-            command.addAll(List.of(java, "--enable-native-access=ALL-UNNAMED"));
-            command.addAll(jvmOptions);
-            command.addAll(List.of("-cp", System.getProperty("java.class.path"), SynedgeCommand.class.getName(),
-                    "run", config.toString()));
-            ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
-            if (logDir != null) {
-                builder.environment().put("SYNEDGE_LOG_DIR", logDir.toString());
-            }
-            process = builder.start();
-            reader = Thread.ofPlatform().daemon().start(() -> {
-                try (BufferedReader r = new BufferedReader(new InputStreamReader(process.getInputStream(),
-                        StandardCharsets.UTF_8))) {
-                    for (String line = r.readLine(); line != null; line = r.readLine()) {
-                        synchronized (all) {
-                            all.add(line);
-                        }
-                        lines.add(line);
-                    }
-                } catch (IOException ignored) {
-                    // the process ended
-                }
-            });
-        }
-
-        /** The next line matching {@code regex}, waiting up to 15 s. */
-        Matcher await(String regex) throws InterruptedException {
-            Pattern pattern = Pattern.compile(regex);
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
-            while (System.nanoTime() - deadline < 0) {
-                String line = lines.poll(100, TimeUnit.MILLISECONDS);
-                if (line != null) {
-                    Matcher m = pattern.matcher(line);
-                    if (m.find()) {
-                        return m;
-                    }
-                }
-            }
-            synchronized (all) {
-                throw new AssertionError("no line matching " + regex + " in:\n" + String.join("\n", all));
-            }
-        }
-
-        List<String> all() {
-            synchronized (all) {
-                return List.copyOf(all);
-            }
-        }
-
-        void signal(String name) throws Exception {
-            new ProcessBuilder("kill", "-" + name, String.valueOf(process.pid())).inheritIO().start().waitFor();
-        }
-
-        /**
-         * Sends SIGTERM and waits for the exit and for the last output line. Not through
-         * {@code destroy()}, which also closes this end of the child's output pipe, so that what
-         * the child says while it stops would be lost.
-         */
-        @Override
-        public void close() throws Exception {
-            if (!process.isAlive()) {
-                reader.join(TimeUnit.SECONDS.toMillis(5));
-                return;
-            }
-            signal("TERM");
-            if (!process.waitFor(10, TimeUnit.SECONDS)) {
-                process.destroyForcibly();
-                throw new AssertionError("synedge did not stop on SIGTERM");
-            }
-            reader.join(TimeUnit.SECONDS.toMillis(5));
-        }
-    }
-
     private static String config(int upstreamPort, String responseHeader) {
         return """
                 synedge.event-loops = 1
@@ -221,7 +124,7 @@ class RunCommandTest {
         Path file = dir.resolve("synedge.conf");
         try (RecordingUpstream upstream = RecordingUpstream.start(RecordingUpstream.OK)) {
             Files.writeString(file, config(upstream.port(), "one"));
-            try (Process synedge = new Process(file)) {
+            try (SynedgeProcess synedge = new SynedgeProcess("run", file.toString())) {
                 Matcher listening = synedge.await("synedge: listener main on /127\\.0\\.0\\.1:(\\d+)");
                 InetSocketAddress proxy = new InetSocketAddress("127.0.0.1", Integer.parseInt(listening.group(1)));
                 assertThat(configHeader(proxy)).isEqualTo("one");
@@ -252,7 +155,7 @@ class RunCommandTest {
         try (RecordingUpstream upstream = RecordingUpstream.start(RecordingUpstream.OK)) {
             Files.writeString(file, config(upstream.port(), "one"));
             // nohup starts the JVM with SIGHUP ignored, which the JVM would keep
-            try (Process synedge = new Process(List.of("nohup"), file, List.of(), null)) {
+            try (SynedgeProcess synedge = new SynedgeProcess(List.of("nohup"), List.of(), null, "run", file.toString())) {
                 Matcher listening = synedge.await("synedge: listener main on /127\\.0\\.0\\.1:(\\d+)");
                 InetSocketAddress proxy = new InetSocketAddress("127.0.0.1", Integer.parseInt(listening.group(1)));
                 assertThat(configHeader(proxy)).isEqualTo("one");
@@ -266,16 +169,9 @@ class RunCommandTest {
         }
     }
 
-    private static InetSocketAddress listening(Process synedge) throws InterruptedException {
+    private static InetSocketAddress listening(SynedgeProcess synedge) throws InterruptedException {
         Matcher listening = synedge.await("synedge: listener main on /?127\\.0\\.0\\.1:(\\d+)");
         return new InetSocketAddress("127.0.0.1", Integer.parseInt(listening.group(1)));
-    }
-
-    private static int exitWithin(Process synedge, int seconds) throws InterruptedException {
-        if (!synedge.process.waitFor(seconds, TimeUnit.SECONDS)) {
-            throw new AssertionError("synedge still runs after " + seconds + " s:\n" + String.join("\n", synedge.all()));
-        }
-        return synedge.process.exitValue();
     }
 
     @Test
@@ -292,7 +188,8 @@ class RunCommandTest {
         };
         try (RecordingUpstream upstream = RecordingUpstream.start(gated)) {
             Files.writeString(file, config(upstream.port(), "one"));
-            try (Process synedge = new Process(file); RawClient client = RawClient.connect(listening(synedge))) {
+            try (SynedgeProcess synedge = new SynedgeProcess("run", file.toString());
+                 RawClient client = RawClient.connect(listening(synedge))) {
                 client.send("GET / HTTP/1.1\r\nHost: a.example\r\n\r\n");
                 upstream.nextRequest();
 
@@ -304,18 +201,20 @@ class RunCommandTest {
                 assertThat(response.bodyText()).isEqualTo("ok");
                 assertThat(response.header("Connection")).isEqualTo("close");
                 assertThat(client.closedByPeer(2000)).isTrue();
-                assertThat(exitWithin(synedge, 10)).isZero();
+                assertThat(synedge.awaitExit()).isZero();
                 assertThat(synedge.all()).anyMatch(line -> line.contains("drain: every exchange finished"));
             }
         }
     }
 
+    /** With a one-minute drain timeout, an exit within awaitExit's 15 s shows the cut. */
     @Test
     void aSecondSigtermCutsWhatIsInFlight() throws Exception {
         Path file = dir.resolve("synedge.conf");
         try (RecordingUpstream upstream = RecordingUpstream.start(request -> new RecordingUpstream.Action.Silence())) {
             Files.writeString(file, config(upstream.port(), "one") + "synedge.lifecycle.drain-timeout = 1m\n");
-            try (Process synedge = new Process(file); RawClient client = RawClient.connect(listening(synedge))) {
+            try (SynedgeProcess synedge = new SynedgeProcess("run", file.toString());
+                 RawClient client = RawClient.connect(listening(synedge))) {
                 client.send("GET / HTTP/1.1\r\nHost: a.example\r\n\r\n");
                 upstream.nextRequest();
 
@@ -323,7 +222,7 @@ class RunCommandTest {
                 synedge.await("drain: stopped accepting");
                 synedge.signal("TERM");
 
-                assertThat(exitWithin(synedge, 5)).isZero();
+                assertThat(synedge.awaitExit()).isZero();
                 assertThat(client.closedByPeer(2000)).isTrue();
                 assertThat(synedge.all()).anyMatch(line -> line.contains("drain: cut 1 exchange(s) on 1 connection(s)"));
             }
@@ -335,13 +234,14 @@ class RunCommandTest {
         Path file = dir.resolve("synedge.conf");
         try (RecordingUpstream upstream = RecordingUpstream.start(request -> new RecordingUpstream.Action.Silence())) {
             Files.writeString(file, config(upstream.port(), "one") + "synedge.lifecycle.drain-timeout = 1m\n");
-            try (Process synedge = new Process(file); RawClient client = RawClient.connect(listening(synedge))) {
+            try (SynedgeProcess synedge = new SynedgeProcess("run", file.toString());
+                 RawClient client = RawClient.connect(listening(synedge))) {
                 client.send("GET / HTTP/1.1\r\nHost: a.example\r\n\r\n");
                 upstream.nextRequest();
 
                 synedge.signal("INT");
 
-                assertThat(exitWithin(synedge, 5)).isZero();
+                assertThat(synedge.awaitExit()).isZero();
                 assertThat(client.closedByPeer(2000)).isTrue();
                 assertThat(synedge.all()).anyMatch(line -> line.contains("drain: cut 1 exchange(s) on 1 connection(s)"));
             }
@@ -354,7 +254,8 @@ class RunCommandTest {
         Path logs = dir.resolve("logs");
         try (RecordingUpstream upstream = RecordingUpstream.start(RecordingUpstream.OK)) {
             Files.writeString(file, config(upstream.port(), "one"));
-            Process synedge = new Process(file, List.of("-Dlogback.configurationFile=logback.xml"), logs);
+            SynedgeProcess synedge = new SynedgeProcess(List.of(), List.of("-Dlogback.configurationFile=logback.xml"), logs,
+                    "run", file.toString());
             try (synedge) {
                 Matcher listening = synedge.await("synedge: listener main on /127\\.0\\.0\\.1:(\\d+)");
                 InetSocketAddress proxy = new InetSocketAddress("127.0.0.1", Integer.parseInt(listening.group(1)));

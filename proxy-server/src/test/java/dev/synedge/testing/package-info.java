@@ -1,2 +1,5 @@
-/** Test support for the proxy: synedge in-process from HOCON text, curl as a client. */
+/**
+ * Test support for the proxy: synedge in-process from HOCON text or as its own process, curl
+ * as a client.
+ */
 package dev.synedge.testing;

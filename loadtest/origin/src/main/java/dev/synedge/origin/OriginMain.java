@@ -16,7 +16,7 @@ import picocli.CommandLine.Option;
  * HOST:PORT}, once it accepts connections, so scripts can wait for it.
  */
 @Command(name = "synedge-origin", mixinStandardHelpOptions = true,
-        description = "The synedge test and demo origin: HTTP/1.1 on Netty epoll with sized bodies, "
+        description = "The synedge test origin: HTTP/1.1 on Netty epoll with sized bodies, "
                 + "echo, upload, delays, fault injection and a WebSocket echo (see loadtest/origin/README.md).")
 public final class OriginMain implements Callable<Integer> {
 

@@ -1,6 +1,6 @@
 /**
- * The synedge origin: the HTTP/1.1 upstream that the proxy's tests, {@code synedge demo} and the
- * load tests run against. Entry points: {@link dev.synedge.origin.Origin} (embedded),
+ * The synedge origin: the HTTP/1.1 upstream that the proxy's tests and the load tests run
+ * against. Entry points: {@link dev.synedge.origin.Origin} (embedded),
  * {@link dev.synedge.origin.OriginMain} (standalone), {@link dev.synedge.origin.BodyPattern}
  * (what sized bodies contain, for clients that verify them).
  *
