@@ -9,7 +9,6 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -59,13 +58,12 @@ final class RunCommand implements Callable<Integer> {
             err.println("synedge: not started: " + e.getMessage());
             return 1;
         }
-        CountDownLatch stopped = new CountDownLatch(1);
         // Any other way out (System.exit, an error) still closes the server and flushes the logs.
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             server.close();
             flushLogs();
         }, "synedge-shutdown"));
-        stopOnSignals(server, loaded.lifecycle().drainTimeout(), stopped);
+        stopOnSignals(server, loaded.lifecycle().drainTimeout());
         listenForReload(server, file);
         // The listener lines say the proxy is ready, for supervisors and tests alike: a SIGHUP
         // sent on seeing them must find the reload handler, not the JVM's, which exits.
@@ -74,7 +72,7 @@ final class RunCommand implements Callable<Integer> {
             out.println("synedge: listener " + listener.name() + " on " + listener.address());
         }
         out.flush();
-        stopped.await();
+        server.awaitStopped();
         return 0;
     }
 
@@ -82,14 +80,11 @@ final class RunCommand implements Callable<Integer> {
      * SIGTERM drains, SIGINT (or a second SIGTERM) cuts. The drain runs on a thread of its own:
      * a signal handler must return, and a second signal must reach {@link ProxyServer#cutNow}.
      */
-    private static void stopOnSignals(ProxyServer server, Duration drainTimeout, CountDownLatch stopped) {
+    private static void stopOnSignals(ProxyServer server, Duration drainTimeout) {
         AtomicBoolean stopping = new AtomicBoolean();
         Runnable stop = () -> {
             if (stopping.compareAndSet(false, true)) {
-                Thread.ofPlatform().name("synedge-drain").start(() -> {
-                    server.drain(drainTimeout);
-                    stopped.countDown();
-                });
+                Thread.ofPlatform().name("synedge-drain").start(() -> server.drain(drainTimeout));
             } else {
                 server.cutNow();
             }

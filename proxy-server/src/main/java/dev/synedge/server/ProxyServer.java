@@ -66,6 +66,7 @@ public final class ProxyServer implements AutoCloseable {
     private final List<BoundListener> listeners;
     private final EndpointStates endpointStates;
     private final CountDownLatch cut = new CountDownLatch(1);
+    private final CountDownLatch stopped = new CountDownLatch(1);
     private final AtomicBoolean draining = new AtomicBoolean();
     private final AtomicBoolean closed = new AtomicBoolean();
     private volatile State state = State.RUNNING;
@@ -298,5 +299,11 @@ public final class ProxyServer implements AutoCloseable {
         }
         group.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
         state = State.STOPPED;
+        stopped.countDown();
+    }
+
+    /** Waits until the server has stopped, however it was stopped (a signal, the admin API). */
+    public void awaitStopped() throws InterruptedException {
+        stopped.await();
     }
 }
