@@ -80,6 +80,30 @@ public final class AccessLog {
         return new AccessLog(config.enabled(), format, logger);
     }
 
+    /**
+     * Checks that {@code config}'s file (when it names one) can be opened for appending,
+     * creating its directory, without switching anything: a reload checks this before it
+     * changes anything else.
+     *
+     * @throws UncheckedIOException when it cannot
+     */
+    public static void check(AccessLogConfig config) {
+        if (config.enabled() && config.path() != null) {
+            openable(config.path().toAbsolutePath());
+        }
+    }
+
+    private static void openable(Path absolute) {
+        try {
+            if (absolute.getParent() != null) {
+                Files.createDirectories(absolute.getParent());
+            }
+            Files.newOutputStream(absolute, StandardOpenOption.CREATE, StandardOpenOption.APPEND).close();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot open access log " + absolute + ": " + e.getMessage(), e);
+        }
+    }
+
     /** False when the configuration turned the access log off (or logback did, for this logger). */
     public boolean enabled() {
         return enabled && logger.isInfoEnabled();
@@ -116,14 +140,7 @@ public final class AccessLog {
                     + LOGGER_NAME + " no file appender (expected " + ASYNC_APPENDER + " -> " + FILE_APPENDER + ")");
         }
         Path absolute = path.toAbsolutePath();
-        try {
-            if (absolute.getParent() != null) {
-                Files.createDirectories(absolute.getParent());
-            }
-            Files.newOutputStream(absolute, StandardOpenOption.CREATE, StandardOpenOption.APPEND).close();
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot open access log " + absolute + ": " + e.getMessage(), e);
-        }
+        openable(absolute);
         for (FileAppender<?> file : files) {
             if (file.getFile() == null || !Path.of(file.getFile()).toAbsolutePath().equals(absolute)) {
                 file.stop();

@@ -5,9 +5,9 @@ import dev.synedge.listener.BoundListener;
 import dev.synedge.net.NativeException;
 import dev.synedge.net.Signals;
 import dev.synedge.server.ProxyServer;
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
@@ -54,7 +54,7 @@ final class RunCommand implements Callable<Integer> {
         ProxyServer server;
         try {
             server = ProxyServer.start(loaded, null);
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             err.println("synedge: not started: " + e.getMessage());
             return 1;
         }
@@ -63,7 +63,7 @@ final class RunCommand implements Callable<Integer> {
             server.close();
             flushLogs();
         }, "synedge-shutdown"));
-        stopOnSignals(server, loaded.lifecycle().drainTimeout());
+        stopOnSignals(server);
         listenForReload(server, file);
         // The listener lines say the proxy is ready, for supervisors and tests alike: a SIGHUP
         // sent on seeing them must find the reload handler, not the JVM's, which exits.
@@ -80,18 +80,20 @@ final class RunCommand implements Callable<Integer> {
      * SIGTERM drains, SIGINT (or a second SIGTERM) cuts. The drain runs on a thread of its own:
      * a signal handler must return, and a second signal must reach {@link ProxyServer#cutNow}.
      */
-    private static void stopOnSignals(ProxyServer server, Duration drainTimeout) {
+    private static void stopOnSignals(ProxyServer server) {
         AtomicBoolean stopping = new AtomicBoolean();
         Runnable stop = () -> {
             if (stopping.compareAndSet(false, true)) {
-                Thread.ofPlatform().name("synedge-drain").start(() -> server.drain(drainTimeout));
+                Thread.ofPlatform().name("synedge-drain").start(
+                        () -> server.drain(server.config().lifecycle().drainTimeout()));
             } else {
                 server.cutNow();
             }
         };
         Signal.handle(new Signal("TERM"), signal -> {
             log.info(stopping.get() ? "SIGTERM again: cutting what is in flight"
-                    : "SIGTERM: draining (at most {}; SIGTERM again or SIGINT cuts what is in flight)", drainTimeout);
+                    : "SIGTERM: draining (at most {}; SIGTERM again or SIGINT cuts what is in flight)",
+                    server.config().lifecycle().drainTimeout());
             stop.run();
         });
         Signal.handle(new Signal("INT"), signal -> {
@@ -128,7 +130,10 @@ final class RunCommand implements Callable<Integer> {
         }
     }
 
-    /** Runs on the signal thread, never on an event loop: loading resolves host names. */
+    /**
+     * Runs on the signal thread, never on an event loop: loading resolves host names. Says
+     * "loaded" only when everything in the file is in effect.
+     */
     private static void reload(ProxyServer server, Path file) {
         java.io.StringWriter problems = new java.io.StringWriter();
         ProxyConfig next = ConfigFiles.load(file, new PrintWriter(problems, true));
@@ -136,10 +141,22 @@ final class RunCommand implements Callable<Integer> {
             log.error("reload: {}; the running configuration stays", problems.toString().strip());
             return;
         }
-        if (!next.listeners().equals(server.config().listeners()) || next.eventLoops() != server.config().eventLoops()) {
-            log.warn("reload: listener and event-loop changes take effect only after a restart");
+        ProxyServer.ReloadReport report;
+        try {
+            report = server.reload(next);
+        } catch (IOException | RuntimeException e) {
+            log.error("reload: {} not applied: {}; the running configuration stays", file, e.getMessage());
+            return;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return;
         }
-        server.reload(next);
-        log.info("reload: {} loaded ({} routes, {} clusters)", file, next.routes().size(), next.clusters().size());
+        report.applied().forEach(change -> log.info("reload: {}", change));
+        if (report.notApplied().isEmpty()) {
+            log.info("reload: {} loaded ({} routes, {} clusters)", file, next.routes().size(), next.clusters().size());
+        } else {
+            report.notApplied().forEach(left -> log.warn("reload: not applied: {}", left));
+            log.warn("reload: {} applied except {} setting(s) listed above", file, report.notApplied().size());
+        }
     }
 }

@@ -47,7 +47,8 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
     private static final long LINGER_NANOS = TimeUnit.SECONDS.toNanos(2);
 
     private final LoopContext loop;
-    private final ListenerConfig listener;
+    /** The listener that accepted this connection; its settings may change on reload. */
+    private final ClientInitializer listener;
     private ChannelHandlerContext ctx;
     private ByteBuf in;
     /** Held from a request's first byte until the connection is idle again. */
@@ -69,8 +70,10 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
     private boolean processing;
     /** An exchange ended on this connection: idle now, it is a keep-alive connection. */
     private boolean served;
+    /** The server stops, or this connection's listener was removed: no request after the current one. */
+    private boolean draining;
 
-    ClientConnection(LoopContext loop, ListenerConfig listener) {
+    ClientConnection(LoopContext loop, ClientInitializer listener) {
         this.loop = loop;
         this.listener = listener;
     }
@@ -90,7 +93,8 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
         }
         lastActivityNanos = System.nanoTime();
         timer = loop.deadlines().create(this::timerFired);
-        scheduleTimer((loop.draining() ? listener.headerReadTimeout() : listener.idleTimeout()).toNanos());
+        draining = loop.draining() || listener.retired();
+        scheduleTimer((draining ? listener().headerReadTimeout() : listener().idleTimeout()).toNanos());
         ctx.fireChannelActive();
     }
 
@@ -233,7 +237,7 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
             ParseResult result = state.requestParser().parse(in, state.request);
             if (result == ParseProgress.NEED_MORE) {
                 // a partial head: the header-read timeout, usually shorter than the idle one, applies
-                timer.set(headStartNanos + listener.headerReadTimeout().toNanos() - System.nanoTime());
+                timer.set(headStartNanos + listener().headerReadTimeout().toNanos() - System.nanoTime());
                 break;
             }
             if (result instanceof HttpError error) {
@@ -280,7 +284,7 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
         }
         long started = headStartNanos != 0 ? headStartNanos : lastActivityNanos;
         long startMillis = headStartMillis != 0 ? headStartMillis : System.currentTimeMillis();
-        loop.exchangeEnded(new AccessRecord(startMillis, clientAddress, clientPort, listener.name(), null, null, null,
+        loop.exchangeEnded(new AccessRecord(startMillis, clientAddress, clientPort, listener().name(), null, null, null,
                 status, received, bytesSent, null, null, (System.nanoTime() - started) / 1000, -1, -1, null, null,
                 null, clientSynData, UpstreamConnection.NONE, SynData.UNKNOWN, 0, termination));
     }
@@ -294,7 +298,7 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
         exchange = null;
         served = true;
         lastActivityNanos = System.nanoTime();
-        if (!keepOpen || closing || loop.draining()) {
+        if (!keepOpen || closing || draining) {
             closeAfterWrites(requestUnread);
             return;
         }
@@ -328,7 +332,7 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
         } else {
             ctx.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
         }
-        restartTimer(listener.idleTimeout().toNanos());
+        restartTimer(listener().idleTimeout().toNanos());
     }
 
     private void lingerAfterWrites(Future<? super Void> written) {
@@ -350,12 +354,13 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
     }
 
     /**
-     * The server stops gracefully. A keep-alive connection with nothing going on closes now (a
+     * The server stops gracefully, or this connection's listener was removed. A keep-alive connection with nothing going on closes now (a
      * request its client sends meanwhile is one it may send again: no byte of it was answered);
      * one with an exchange or part of a request head closes after that exchange; a new one
      * that sent nothing yet gets the header-read timeout to send its request.
      */
     void drain() {
+        draining = true;
         if (closing || exchange != null || headStartNanos != 0 || (in != null && in.isReadable())) {
             return;
         }
@@ -363,7 +368,14 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
             closing = true;
             ctx.close();
         } else {
-            scheduleTimer(listener.headerReadTimeout().toNanos());
+            scheduleTimer(listener().headerReadTimeout().toNanos());
+        }
+    }
+
+    /** The listener's settings changed: the timer looks again at once, with the new timeouts. */
+    void settingsChanged() {
+        if (timer != null && !closing) {
+            scheduleTimer(0);
         }
     }
 
@@ -372,6 +384,16 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
         if (exchange != null) {
             exchange.shutdown();
         }
+    }
+
+    /** Whether this connection takes no request after the current one: responses say Connection: close. */
+    boolean draining() {
+        return draining;
+    }
+
+    /** Whether {@code initializer} is the listener that accepted this connection. */
+    boolean acceptedBy(ClientInitializer initializer) {
+        return listener == initializer;
     }
 
     boolean exchangeInFlight() {
@@ -383,7 +405,7 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
     }
 
     ListenerConfig listener() {
-        return listener;
+        return listener.config();
     }
 
     String clientAddress() {
@@ -447,23 +469,23 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
         long now = System.nanoTime();
         long next;
         if (exchange != null) {
-            long idle = listener.idleTimeout().toNanos();
+            long idle = listener().idleTimeout().toNanos();
             next = idle;
             // Only while reading: a pause is the upstream not taking the body, not client silence.
             if (!readPaused && exchange.waitsForRequestBody()) {
                 long deadline = lastActivityNanos + idle;
                 if (now - deadline >= 0) {
-                    exchange.requestBodyTimedOut(listener.idleTimeout());
+                    exchange.requestBodyTimedOut(listener().idleTimeout());
                     return;
                 }
                 next = deadline - now;
             }
         } else if (headStartNanos != 0 || (in != null && in.isReadable())) {
             long start = headStartNanos != 0 ? headStartNanos : lastActivityNanos;
-            long deadline = start + listener.headerReadTimeout().toNanos();
+            long deadline = start + listener().headerReadTimeout().toNanos();
             if (now - deadline >= 0) {
                 log.debug("client {}:{}: request head not complete after {}", clientAddress, clientPort,
-                        listener.headerReadTimeout());
+                        listener().headerReadTimeout());
                 ByteBuf out = ctx.alloc().buffer(256);
                 ErrorResponse.write(out, 408, null, true);
                 logRefused(408, out.readableBytes(), Termination.CLIENT_TIMEOUT);
@@ -474,7 +496,7 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
             next = deadline - now;
         } else {
             // While the server drains, a connection waits for a request no longer than for a head.
-            Duration idle = loop.draining() ? listener.headerReadTimeout() : listener.idleTimeout();
+            Duration idle = draining ? listener().headerReadTimeout() : listener().idleTimeout();
             long deadline = lastActivityNanos + idle.toNanos();
             if (now - deadline >= 0) {
                 closing = true;

@@ -499,7 +499,7 @@ final class Exchange implements UpstreamSocket.Owner {
         }
         record.terminated(why);
         answered = code;
-        closeClient = !forwarder.complete() || !request.keepAlive() || loop.draining();
+        closeClient = !forwarder.complete() || !request.keepAlive() || client.draining();
         ByteBuf out = ctx.alloc().buffer(256);
         ErrorResponse.write(out, code, request, closeClient);
         output.write(out);
@@ -584,6 +584,11 @@ final class Exchange implements UpstreamSocket.Owner {
 
     boolean requestComplete() {
         return forwarder.complete();
+    }
+
+    /** Whether the client connection takes no request after this one (a drain). */
+    boolean clientDraining() {
+        return client.draining();
     }
 
     /** Method and route, as log lines name an exchange. */

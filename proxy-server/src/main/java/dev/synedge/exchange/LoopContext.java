@@ -34,7 +34,9 @@ public final class LoopContext {
     private final IoEventLoop loop;
     private final Supplier<ProxyRuntime> runtimes;
     private final EndpointStates endpointStates;
-    private final AccessLog accessLog;
+    private final Supplier<AccessLog> accessLogs;
+    /** The access log of the current runtime, taken with it (a reload may replace it). */
+    private AccessLog accessLog;
     private final Consumer<AccessRecord> observer;
     private final IoVector iov = new IoVector(64);
     private final ExchangeCounters counters = new ExchangeCounters();
@@ -51,12 +53,13 @@ public final class LoopContext {
 
     /** {@code zeroCopyProbe}: shared by the server's loops. */
     public LoopContext(IoEventLoop loop, Supplier<ProxyRuntime> runtimes, EndpointStates endpointStates,
-                       AccessLog accessLog, Consumer<AccessRecord> observer, ZeroCopyProbe zeroCopyProbe) {
+                       Supplier<AccessLog> accessLogs, Consumer<AccessRecord> observer, ZeroCopyProbe zeroCopyProbe) {
         this.loop = loop;
         this.zeroCopyProbe = zeroCopyProbe;
         this.runtimes = runtimes;
         this.endpointStates = endpointStates;
-        this.accessLog = accessLog;
+        this.accessLogs = accessLogs;
+        this.accessLog = accessLogs.get();
         this.observer = observer;
         this.deadlines = new Deadlines(loop);
     }
@@ -77,6 +80,7 @@ public final class LoopContext {
             clusters.values().forEach(LocalCluster::retire);
             clusters = next;
             runtime = current;
+            accessLog = accessLogs.get();
         }
         return runtime;
     }
@@ -151,6 +155,16 @@ public final class LoopContext {
             ClientConnection connection = channel.pipeline().get(ClientConnection.class);
             if (connection != null) {
                 connection.drain();
+            }
+        }
+    }
+
+    /** Runs {@code action} on each open connection {@code listener} accepted. Runs on the loop. */
+    void eachConnectionOf(ClientInitializer listener, Consumer<ClientConnection> action) {
+        for (Channel channel : List.copyOf(clients)) {
+            ClientConnection connection = channel.pipeline().get(ClientConnection.class);
+            if (connection != null && connection.acceptedBy(listener)) {
+                action.accept(connection);
             }
         }
     }

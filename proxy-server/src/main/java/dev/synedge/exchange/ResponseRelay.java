@@ -237,7 +237,7 @@ final class ResponseRelay {
         framing = response.isSwitchingProtocols() ? RelayFraming.NONE : RelayFraming.of(response, request);
         // A client whose request body is not all read cannot send another request here; a
         // draining server takes none.
-        closesClient = !exchange.requestComplete() || loop.draining();
+        closesClient = !exchange.requestComplete() || exchange.clientDraining();
         ByteBuf out = ctx.alloc().directBuffer(length + 256);
         writer.write(response, request, framing, closesClient, out);
         closesClient = closesClient || RelayFraming.closesClient(response, request);

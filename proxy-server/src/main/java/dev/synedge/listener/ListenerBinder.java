@@ -14,6 +14,7 @@ import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
 import io.netty.channel.epoll.EpollChannelOption;
 import io.netty.channel.epoll.EpollServerSocketChannel;
+import io.netty.channel.unix.UnixChannel;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
@@ -55,6 +56,41 @@ public final class ListenerBinder {
             throw e;
         }
         return new BoundListener(config, address, channels);
+    }
+
+    /**
+     * Whether {@code next} can keep {@code bound}'s sockets: the same protocol and spreading,
+     * and the address bound (a port 0 written as the port it got, or as 0 again).
+     */
+    public static boolean keepsSockets(BoundListener bound, ListenerConfig next) {
+        ListenerConfig now = bound.config();
+        boolean sameAddress = next.address().equals(now.address()) || next.address().equals(bound.address());
+        return sameAddress && now.mptcp() == next.mptcp() && now.reusePort() == next.reusePort();
+    }
+
+    /**
+     * Applies {@code next}'s socket settings to the sockets bound for {@code bound} (see
+     * {@link #keepsSockets}), in place, so that no queued connection is lost: the Fast Open
+     * queue length, and the backlog (listen(2) on a listening socket only resizes its queue).
+     */
+    public static BoundListener retune(BoundListener bound, ListenerConfig next) throws IOException {
+        ListenerConfig now = bound.config();
+        try {
+            for (Channel channel : bound.channels()) {
+                int fd = ((UnixChannel) channel).fd().intValue();
+                if (now.fastopenQueue() != next.fastopenQueue()) {
+                    FastOpen.setListenerQueue(fd, next.fastopenQueue());
+                }
+                if (now.backlog() != next.backlog()) {
+                    try (LinuxSocket same = LinuxSocket.dupOf(fd)) {
+                        same.listen(next.backlog());
+                    }
+                }
+            }
+        } catch (NativeException e) {
+            throw new IOException("listener " + next.name() + ": " + e.getMessage(), e);
+        }
+        return new BoundListener(next, bound.address(), bound.channels());
     }
 
     /**

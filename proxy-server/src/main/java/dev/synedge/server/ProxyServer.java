@@ -4,13 +4,12 @@ import dev.synedge.accesslog.AccessLog;
 import dev.synedge.accesslog.AccessRecord;
 import dev.synedge.body.BodyCounters;
 import dev.synedge.body.ZeroCopyProbe;
+import dev.synedge.config.AccessLogConfig;
 import dev.synedge.config.ListenerConfig;
 import dev.synedge.config.ProxyConfig;
-import dev.synedge.exchange.ClientInitializer;
 import dev.synedge.exchange.ExchangeCounters;
 import dev.synedge.exchange.LoopContext;
 import dev.synedge.listener.BoundListener;
-import dev.synedge.listener.ListenerBinder;
 import dev.synedge.net.FastOpenMode;
 import dev.synedge.net.KernelState;
 import dev.synedge.routing.ProxyRuntime;
@@ -22,6 +21,7 @@ import io.netty.channel.epoll.Epoll;
 import io.netty.channel.epoll.EpollIoHandler;
 import io.netty.util.concurrent.EventExecutor;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -63,8 +63,9 @@ public final class ProxyServer implements AutoCloseable {
     private final MultiThreadIoEventLoopGroup group;
     private final AtomicReference<ProxyRuntime> runtime;
     private final Map<EventLoop, LoopContext> loops;
-    private final List<BoundListener> listeners;
+    private final Listeners listeners;
     private final EndpointStates endpointStates;
+    private final AtomicReference<AccessLog> accessLog;
     private final CountDownLatch cut = new CountDownLatch(1);
     private final CountDownLatch stopped = new CountDownLatch(1);
     private final AtomicBoolean draining = new AtomicBoolean();
@@ -72,12 +73,14 @@ public final class ProxyServer implements AutoCloseable {
     private volatile State state = State.RUNNING;
 
     private ProxyServer(MultiThreadIoEventLoopGroup group, AtomicReference<ProxyRuntime> runtime,
-                        Map<EventLoop, LoopContext> loops, List<BoundListener> listeners, EndpointStates states) {
+                        Map<EventLoop, LoopContext> loops, Listeners listeners, EndpointStates states,
+                        AtomicReference<AccessLog> accessLog) {
         this.group = group;
         this.runtime = runtime;
         this.loops = loops;
         this.listeners = listeners;
         this.endpointStates = states;
+        this.accessLog = accessLog;
     }
 
     /** Starts with {@code config}; {@code observer} (may be null) sees every ended exchange. */
@@ -92,27 +95,16 @@ public final class ProxyServer implements AutoCloseable {
         try {
             AtomicReference<ProxyRuntime> runtime = new AtomicReference<>(ProxyRuntime.of(config));
             EndpointStates states = new EndpointStates(config.endpointState());
-            AccessLog accessLog = AccessLog.open(config.accessLog());
+            AtomicReference<AccessLog> accessLog = new AtomicReference<>(AccessLog.open(config.accessLog()));
             Map<EventLoop, LoopContext> loops = new LinkedHashMap<>();
             ZeroCopyProbe zeroCopyProbe = new ZeroCopyProbe();
             for (EventExecutor executor : group) {
                 IoEventLoop loop = (IoEventLoop) executor;
-                loops.put(loop, new LoopContext(loop, runtime::get, states, accessLog, observer, zeroCopyProbe));
+                loops.put(loop, new LoopContext(loop, runtime::get, states, accessLog::get, observer, zeroCopyProbe));
             }
-            List<EventLoop> loopList = new ArrayList<>(loops.keySet());
-            List<BoundListener> bound = new ArrayList<>();
-            try {
-                for (ListenerConfig listener : config.listeners()) {
-                    BoundListener b = ListenerBinder.bind(listener, loopList, new ClientInitializer(loops, listener));
-                    bound.add(b);
-                    log.info("listener {} on {} ({} socket(s), fastopen-queue {}{})", listener.name(), b.address(),
-                            b.channels().size(), listener.fastopenQueue(), listener.mptcp() ? ", MPTCP" : "");
-                }
-            } catch (IOException | InterruptedException | RuntimeException e) {
-                bound.forEach(b -> b.channels().forEach(ch -> ch.close().syncUninterruptibly()));
-                throw e;
-            }
-            return new ProxyServer(group, runtime, loops, bound, states);
+            Listeners listeners = new Listeners(loops);
+            listeners.bindAll(config.listeners());
+            return new ProxyServer(group, runtime, loops, listeners, states, accessLog);
         } catch (IOException | InterruptedException | RuntimeException e) {
             group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
             throw e;
@@ -145,9 +137,65 @@ public final class ProxyServer implements AutoCloseable {
         }
     }
 
-    /** Swaps in a new configuration for every exchange that starts from now on. */
-    public void reload(ProxyConfig config) {
-        runtime.set(ProxyRuntime.of(config));
+    /**
+     * Applies {@code next} as a whole, or nothing of it: listeners are bound, changed or removed
+     * ({@link Listeners#apply}), the access log and the endpoint-state cache take their new
+     * settings, and every exchange that starts from now on uses the new routes, clusters and
+     * limits. What cannot change in a running process (the number of event loops) is listed as
+     * not applied; the rest is applied all the same. A listener that cannot be bound, or an
+     * access log file that cannot be opened, fails the reload: then nothing changed.
+     */
+    public synchronized ReloadReport reload(ProxyConfig next) throws IOException, InterruptedException {
+        ProxyConfig current = config();
+        ProxyRuntime nextRuntime = ProxyRuntime.of(next);
+        checkFastOpen(next);
+        boolean newAccessLog = !next.accessLog().equals(current.accessLog());
+        if (newAccessLog) {
+            accessLogFailure(() -> AccessLog.check(next.accessLog()));
+        }
+        List<String> applied = new ArrayList<>(listeners.apply(next.listeners()));
+        List<String> notApplied = new ArrayList<>();
+        if (newAccessLog) {
+            accessLogFailure(() -> accessLog.set(AccessLog.open(next.accessLog())));
+            applied.add("access-log " + describe(next.accessLog()));
+        }
+        if (!next.endpointState().equals(current.endpointState())) {
+            endpointStates.resize(next.endpointState());
+            applied.add("endpoint-state: max-endpoints " + next.endpointState().maxEndpoints()
+                    + ", expire-after-access " + next.endpointState().expireAfterAccess());
+        }
+        if (next.eventLoops() != current.eventLoops()) {
+            notApplied.add("event-loops " + current.eventLoops() + " -> " + next.eventLoops()
+                    + ": the event loops are made at start; restart (or take over with a new process) to change them");
+        }
+        runtime.set(nextRuntime);
+        return new ReloadReport(applied, notApplied);
+    }
+
+    private static void accessLogFailure(Runnable action) throws IOException {
+        try {
+            action.run();
+        } catch (UncheckedIOException | IllegalStateException e) {
+            throw new IOException("access-log: " + e.getMessage(), e);
+        }
+    }
+
+    private static String describe(AccessLogConfig config) {
+        return !config.enabled() ? "off"
+                : config.format().name().toLowerCase(Locale.ROOT) + (config.path() != null ? " to " + config.path() : "");
+    }
+
+    /**
+     * What a reload did: one line per change beyond routes, clusters and limits (which are
+     * always swapped in whole), and what it could not apply with why. Nothing in
+     * {@code notApplied} means the whole file is in effect.
+     */
+    public record ReloadReport(List<String> applied, List<String> notApplied) {
+
+        public ReloadReport {
+            applied = List.copyOf(applied);
+            notApplied = List.copyOf(notApplied);
+        }
     }
 
     public ProxyConfig config() {
@@ -155,12 +203,12 @@ public final class ProxyServer implements AutoCloseable {
     }
 
     public List<BoundListener> listeners() {
-        return listeners;
+        return listeners.bound();
     }
 
     /** The address a listener is bound to (its real port when it was configured as 0). */
     public InetSocketAddress address(String listener) {
-        return listeners.stream().filter(l -> l.name().equals(listener)).findFirst()
+        return listeners().stream().filter(l -> l.name().equals(listener)).findFirst()
                 .orElseThrow(() -> new IllegalArgumentException("no listener " + listener)).address();
     }
 
@@ -273,9 +321,7 @@ public final class ProxyServer implements AutoCloseable {
     }
 
     private void stopAccepting() {
-        for (BoundListener listener : listeners) {
-            listener.channels().forEach(ch -> ch.close().syncUninterruptibly());
-        }
+        listeners.stopAccepting();
     }
 
     /**

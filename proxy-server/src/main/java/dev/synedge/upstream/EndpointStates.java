@@ -26,6 +26,12 @@ public final class EndpointStates {
                 .build();
     }
 
+    /** Takes new bounds (a reload); what the cache holds stays, down to the new maximum. */
+    public void resize(EndpointStateConfig config) {
+        cache.policy().eviction().ifPresent(eviction -> eviction.setMaximum(config.maxEndpoints()));
+        cache.policy().expireAfterAccess().ifPresent(expiry -> expiry.setExpiresAfter(config.expireAfterAccess()));
+    }
+
     public EndpointState of(InetSocketAddress address) {
         return cache.get(address, key -> new EndpointState());
     }

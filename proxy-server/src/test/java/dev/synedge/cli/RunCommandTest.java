@@ -15,6 +15,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
@@ -246,6 +247,63 @@ class RunCommandTest {
                 assertThat(synedge.all()).anyMatch(line -> line.contains("drain: cut 1 exchange(s) on 1 connection(s)"));
             }
         }
+    }
+
+    @Test
+    void aReloadSaysLoadedOnlyWhenEverythingIsInEffect() throws Exception {
+        Path file = dir.resolve("synedge.conf");
+        try (RecordingUpstream upstream = RecordingUpstream.start(RecordingUpstream.OK)) {
+            Files.writeString(file, config(upstream.port(), "one"));
+            try (SynedgeProcess synedge = new SynedgeProcess("run", file.toString())) {
+                InetSocketAddress proxy = listening(synedge);
+
+                Files.writeString(file, config(upstream.port(), "two")
+                        .replace("synedge.event-loops = 1", "synedge.event-loops = 2"));
+                synedge.signal("HUP");
+
+                synedge.await("WARN .* reload: not applied: event-loops 1 -> 2: .*restart");
+                synedge.await("reload: .* applied except 1 setting");
+                assertThat(configHeader(proxy)).as("the rest is in effect").isEqualTo("two");
+                assertThat(synedge.all()).noneMatch(line -> line.contains(" loaded ("));
+            }
+        }
+    }
+
+    @Test
+    void aReloadPointsTheAccessLogAtItsNewFile() throws Exception {
+        Path file = dir.resolve("synedge.conf");
+        Path first = dir.resolve("first.log");
+        Path second = dir.resolve("logs-2").resolve("second.log");
+        try (RecordingUpstream upstream = RecordingUpstream.start(RecordingUpstream.OK)) {
+            String base = config(upstream.port(), "one").replace("synedge.access-log.enabled = false", "");
+            Files.writeString(file, base + "synedge.access-log.path = \"" + first + "\"\n");
+            try (SynedgeProcess synedge = new SynedgeProcess(List.of(),
+                    List.of("-Dlogback.configurationFile=logback.xml"), dir.resolve("logs"), "run", file.toString())) {
+                InetSocketAddress proxy = listening(synedge);
+                configHeader(proxy);
+
+                Files.writeString(file, base + "synedge.access-log { path = \"" + second + "\", format = json }\n");
+                synedge.signal("HUP");
+                synedge.await("reload: access-log json to " + Pattern.quote(second.toString()));
+                synedge.await("reload: .* loaded");
+                configHeader(proxy);
+
+                assertThat(awaitLines(first)).singleElement().asString().contains("\"GET / HTTP/1.1\" 200");
+                assertThat(awaitLines(second)).singleElement().asString().startsWith("{\"time\":");
+            }
+        }
+    }
+
+    /** The file's lines once it has any (the access log is written asynchronously). */
+    private static List<String> awaitLines(Path file) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (System.nanoTime() - deadline < 0) {
+            if (Files.exists(file) && !Files.readAllLines(file).isEmpty()) {
+                return Files.readAllLines(file);
+            }
+            Thread.sleep(50);
+        }
+        throw new AssertionError("nothing written to " + file);
     }
 
     @Test
