@@ -28,6 +28,14 @@ public final class FastOpen {
     }
 
     /**
+     * The listener's Fast Open queue length as the kernel holds it: set or not, whatever
+     * {@code net.ipv4.tcp_fastopen} says (the kernel checks the server bit on each SYN).
+     */
+    public static int listenerQueue(int fd) throws NativeException {
+        return SocketOptions.getInt(fd, Libc.SOL_TCP, TCP_FASTOPEN, "TCP_FASTOPEN");
+    }
+
+    /**
      * Client, before {@code connect()}: deferred connect ({@code TCP_FASTOPEN_CONNECT}). With a
      * cookie cached for the destination, connect returns at once and the first write leaves in
      * the SYN; without one, connect sends a SYN asking for a cookie.

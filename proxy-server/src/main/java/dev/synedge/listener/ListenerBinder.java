@@ -8,6 +8,7 @@ import dev.synedge.net.NativeException;
 import dev.synedge.net.SocketOptions;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelException;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelOption;
@@ -122,19 +123,38 @@ public final class ListenerBinder {
     private static Channel bindTcp(ListenerConfig config, InetSocketAddress address, EventLoop loop,
                                    ChannelHandler child) throws IOException, InterruptedException {
         ServerBootstrap bootstrap = bootstrap(config, loop, child)
-                .channel(EpollServerSocketChannel.class)
+                .channelFactory((io.netty.channel.ChannelFactory<EpollServerSocketChannel>) () -> tcpChannel(config))
                 .option(ChannelOption.SO_BACKLOG, config.backlog())
                 .option(ChannelOption.SO_REUSEADDR, true)
                 .option(EpollChannelOption.SO_REUSEPORT, config.reusePort());
-        if (config.fastopenQueue() > 0) {
-            bootstrap.option(ChannelOption.TCP_FASTOPEN, config.fastopenQueue());
-        }
         ChannelFuture bound = bootstrap.bind(address).await();
         if (!bound.isSuccess()) {
             throw new IOException("listener " + config.name() + ": bind " + address + ": "
                     + bound.cause().getMessage(), bound.cause());
         }
         return bound.channel();
+    }
+
+    /**
+     * A TCP listening socket with its Fast Open queue set before it is bound. Not through
+     * Netty's {@code ChannelOption.TCP_FASTOPEN}: Netty applies that only if
+     * {@code net.ipv4.tcp_fastopen} had the server bit when its epoll classes loaded, a reading
+     * it keeps for the life of the JVM, so a listener in a process that started while the bit
+     * was off silently took no SYN data even after the sysctl was fixed. The kernel keeps the
+     * queue whatever the sysctl says and checks the server bit on each SYN, so fixing the
+     * sysctl takes effect on listeners already running, as the start-up warning says.
+     */
+    private static EpollServerSocketChannel tcpChannel(ListenerConfig config) {
+        EpollServerSocketChannel channel = new EpollServerSocketChannel();
+        if (config.fastopenQueue() > 0) {
+            try {
+                FastOpen.setListenerQueue(channel.fd().intValue(), config.fastopenQueue());
+            } catch (NativeException e) {
+                channel.unsafe().closeForcibly();
+                throw new ChannelException(e.getMessage(), e);
+            }
+        }
+        return channel;
     }
 
     /**

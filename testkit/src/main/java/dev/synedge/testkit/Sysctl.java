@@ -58,7 +58,11 @@ public final class Sysctl {
      * zeros until the kernel makes one, and writing zeros would make every cookie predictable.
      */
     public static Change set(String name, String value, String restoreTo) {
-        KernelRequirement.require(exists(name), "sysctl " + name, path(name) + " does not exist");
+        String why = path(name) + " does not exist";
+        if (name.startsWith("net.core.")) {
+            why += " (several net.core sysctls exist only in the initial network namespace)";
+        }
+        KernelRequirement.require(exists(name), "sysctl " + name, why);
         KernelRequirement.requireRoot("setting sysctl " + name);
         String old = read(name);
         write(name, value);

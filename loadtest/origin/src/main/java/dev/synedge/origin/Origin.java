@@ -1,8 +1,12 @@
 package dev.synedge.origin;
 
+import dev.synedge.net.FastOpen;
+import dev.synedge.net.KernelState;
+import dev.synedge.net.NativeException;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelException;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
@@ -70,7 +74,8 @@ public final class Origin implements AutoCloseable {
         try {
             ServerBootstrap bootstrap = new ServerBootstrap()
                     .group(group, group)
-                    .channel(EpollServerSocketChannel.class)
+                    .channelFactory((io.netty.channel.ChannelFactory<EpollServerSocketChannel>)
+                            () -> listenerChannel(options.fastOpenQueue()))
                     .option(ChannelOption.SO_BACKLOG, BACKLOG)
                     .option(ChannelOption.SO_REUSEADDR, true)
                     .option(UnixChannelOption.SO_REUSEPORT, options.reusePort())
@@ -83,9 +88,6 @@ public final class Origin implements AutoCloseable {
                             ch.pipeline().addLast("origin", new ConnectionHandler(runtime));
                         }
                     });
-            if (options.fastOpenQueue() > 0) {
-                bootstrap.option(ChannelOption.TCP_FASTOPEN, options.fastOpenQueue());
-            }
             int count = options.reusePort() ? options.eventLoops() : 1;
             InetSocketAddress bindTo = new InetSocketAddress(options.bindAddress(), options.port());
             for (int i = 0; i < count; i++) {
@@ -110,6 +112,26 @@ public final class Origin implements AutoCloseable {
         return new Origin(options, group, ownsGroup, runtime, listeners, connections);
     }
 
+    /**
+     * A listening socket with its Fast Open queue set before it is bound, rather than through
+     * Netty's {@code ChannelOption.TCP_FASTOPEN}, which Netty applies only if
+     * {@code net.ipv4.tcp_fastopen} had the server bit when its epoll classes loaded and never
+     * looks again: a test that clears the bit for a moment would otherwise leave every later
+     * origin in that JVM without Fast Open. The kernel checks the bit on each SYN instead.
+     */
+    private static EpollServerSocketChannel listenerChannel(int fastOpenQueue) {
+        EpollServerSocketChannel channel = new EpollServerSocketChannel();
+        if (fastOpenQueue > 0) {
+            try {
+                FastOpen.setListenerQueue(channel.fd().intValue(), fastOpenQueue);
+            } catch (NativeException e) {
+                channel.unsafe().closeForcibly();
+                throw new ChannelException(e.getMessage(), e);
+            }
+        }
+        return channel;
+    }
+
     public int port() {
         return address.getPort();
     }
@@ -119,11 +141,11 @@ public final class Origin implements AutoCloseable {
     }
 
     /**
-     * Whether the listener accepts data in SYNs: a Fast Open queue was asked for and the
-     * kernel's {@code net.ipv4.tcp_fastopen} has the server bit. Netty sets nothing otherwise.
+     * Whether the listener accepts data in SYNs now: it has a Fast Open queue and the kernel's
+     * {@code net.ipv4.tcp_fastopen} has the server bit at this moment.
      */
     public boolean fastOpenEnabled() {
-        return options.fastOpenQueue() > 0 && Epoll.isTcpFastOpenServerSideAvailable();
+        return options.fastOpenQueue() > 0 && KernelState.fastOpenMode().serverEnabled();
     }
 
     public OriginStats stats() {
