@@ -26,7 +26,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 /**
  * Our parsers against Netty's decoders on valid messages: method, target, version and the
  * fields in order (names as sent, values without surrounding whitespace) must agree. Netty is
- * an oracle for valid messages only (see http.md on what it accepts).
+ * an oracle for valid messages only ({@code HTTP-RULES.md} in this module lists what it accepts).
  */
 class NettyDifferentialTest {
 
