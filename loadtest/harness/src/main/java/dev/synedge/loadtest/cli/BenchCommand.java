@@ -109,7 +109,8 @@ public final class BenchCommand implements Callable<Integer> {
             + "(default: loadtest/results/DATE-TIME).")
     private Path out;
 
-    @Option(names = "--report", paramLabel = "FILE", description = "Also write the report here, e.g. BENCHMARKS.md.")
+    @Option(names = "--report", paramLabel = "FILE", description = "Also write the report here, e.g. BENCHMARKS.md; "
+            + "sections written by hand at the end of an existing FILE are kept.")
     private Path report;
 
     @Option(names = "--no-plots", description = "Skip the PNG plots.")
@@ -177,7 +178,8 @@ public final class BenchCommand implements Callable<Integer> {
         Path reportMd = dir.resolve("report.md");
         Files.writeString(reportMd, BenchmarksReport.render(comparison, summaries, reportMd, plots, json));
         if (report != null) {
-            Files.writeString(report, BenchmarksReport.render(comparison, summaries, report, plots, json));
+            String handWritten = Files.exists(report) ? BenchmarksReport.handWritten(Files.readString(report)) : "";
+            Files.writeString(report, BenchmarksReport.render(comparison, summaries, report, plots, json, handWritten));
         }
         System.out.println();
         System.out.print(MarkdownReport.tables(comparison, summaries));
