@@ -47,11 +47,13 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--target", paramLabel = "NAME=URL", description = "A target (same as a positional NAME=URL).")
     private List<String> targetPairs = new ArrayList<>();
 
-    @Option(names = "--peers", description = "Add the reference peers of /work/shared/tools/peers: origin (:9000), "
-            + "haproxy (:8001), nginx (:8002), with their pid files.")
+    @Option(names = "--peers", description = "Add the reference peers that loadtest/peers/peers start runs: "
+            + "origin (:9000), haproxy (:8001), nginx (:8002), with their pid files.")
     private boolean peers;
 
-    @Option(names = "--peers-state", paramLabel = "DIR", description = "The peers' state directory (default: $TMPDIR/peers).")
+    @Option(names = "--peers-state", paramLabel = "DIR",
+            description = "The peers' state directory (default: $PEERS_STATE, as loadtest/peers/peers uses it, "
+                    + "else $TMPDIR/peers).")
     private Path peersState;
 
     @Option(names = "--start", paramLabel = "NAME=COMMAND",
@@ -85,15 +87,15 @@ public final class BenchCommand implements Callable<Integer> {
 
     @Option(names = "--rtt-command", paramLabel = "COMMAND",
             description = "Adds round-trip time for scenarios with rtt > 0; {ms} is replaced by the RTT, {half} by half "
-                    + "of it. E.g. '/work/shared/tools/rtt on 8001,8002,9000 {ms}'.")
+                    + "of it. E.g. 'loadtest/peers/rtt on 8001,8002,9000 {ms}'.")
     private String rttOn;
 
-    @Option(names = "--rtt-off-command", paramLabel = "COMMAND", description = "Removes it again, e.g. '/work/shared/tools/rtt off'.")
+    @Option(names = "--rtt-off-command", paramLabel = "COMMAND", description = "Removes it again, e.g. 'loadtest/peers/rtt off'.")
     private String rttOff;
 
     @Option(names = "--restart-command", paramLabel = "COMMAND",
             description = "Restarts the targets the runner did not start, before each run of a scenario with "
-                    + "fresh-target = true (idle memory), e.g. '/work/shared/tools/peers start'.")
+                    + "fresh-target = true (idle memory), e.g. 'loadtest/peers/peers start'.")
     private String restartCommand;
 
     @Option(names = "--warmup", converter = Durations.class, description = "Override every scenario's warm-up.")
