@@ -3,8 +3,8 @@ package dev.synedge.http;
 import io.netty.buffer.ByteBuf;
 
 /**
- * Parses request heads strictly (RFC 9112 and the design notes, http.md), in place over the
- * cumulative input buffer. One instance per client connection; not thread-safe.
+ * Parses request heads strictly (RFC 9112, as {@code HTTP-RULES.md} in this module applies it),
+ * in place over the cumulative input buffer. One instance per client connection; not thread-safe.
  *
  * <p>Driving it: call {@link #parse} with the connection's cumulative buffer whose reader index
  * is at the start of the head, and the same {@link RequestHead} until it returns something

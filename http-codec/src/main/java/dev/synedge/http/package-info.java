@@ -10,7 +10,8 @@
  * ({@link dev.synedge.http.HttpLimits}, {@link dev.synedge.http.ForwardedMode},
  * {@link dev.synedge.http.HeaderEdits}).
  *
- * <p>The rules are those of the design notes on HTTP (http.md: RFC 9110/9112, RFC 7239): every way a message
+ * <p>The rules are written down, each with its RFC section, in this module's
+ * {@code HTTP-RULES.md}; comments here cite RFC 9110 as S and RFC 9112 as M. Every way a message
  * could be read differently by the proxy and the server behind it is refused. Results are enum
  * values, never exceptions; nothing here allocates per request in steady state; no class here
  * holds or releases a ByteBuf it did not allocate (it allocates none).

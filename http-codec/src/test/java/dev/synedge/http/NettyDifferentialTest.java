@@ -12,21 +12,24 @@ import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpRequestDecoder;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpResponseDecoder;
+import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.ReferenceCountUtil;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.function.Function;
 import java.util.stream.IntStream;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * Our parsers against Netty's decoders on valid messages: method, target, version and the
  * fields in order (names as sent, values without surrounding whitespace) must agree. Netty is
- * an oracle for valid messages only (see http.md on what it accepts).
+ * an oracle for valid messages only ({@code HTTP-RULES.md} in this module lists what it accepts).
  */
 class NettyDifferentialTest {
 
@@ -162,6 +165,116 @@ class NettyDifferentialTest {
     void corpusIsLargeAndVaried() {
         assertThat(requestCorpus().count()).isGreaterThan(300);
         assertThat(requestCorpus().filter(m -> m.contains("HTTP/1.0")).count()).isGreaterThan(20);
+    }
+
+    /**
+     * Messages Netty's decoders take as valid and synedge refuses (HTTP-RULES.md, "Netty's
+     * decoder"): Netty cannot judge these, which is why it is an oracle for valid messages only.
+     * A case that fails here after a Netty upgrade means that list needs updating.
+     */
+    static Stream<Arguments> nettyAcceptsWeRefuse() {
+        String h = "Host: a.example\r\n";
+        return Stream.of(
+                Arguments.of("duplicate Host", req("GET / HTTP/1.1", "Host: a.example", "Host: b.example"),
+                        HttpError.DUPLICATE_HOST),
+                Arguments.of("missing Host", req("GET / HTTP/1.1"), HttpError.MISSING_HOST),
+                Arguments.of("Host with a path", req("GET / HTTP/1.1", "Host: a.example/x"), HttpError.BAD_HOST),
+                Arguments.of("Host empty", "GET / HTTP/1.1\r\nHost: \r\n\r\n", HttpError.BAD_HOST),
+                Arguments.of("Host port over 65535", req("GET / HTTP/1.1", "Host: a.example:99999"),
+                        HttpError.BAD_HOST),
+                Arguments.of("obs-fold", "GET / HTTP/1.1\r\n" + h + "X-A: b\r\n c\r\n\r\n", HttpError.OBS_FOLD),
+                Arguments.of("dot-segment", req("GET /a/../b HTTP/1.1", "Host: a.example"), HttpError.DOT_SEGMENT),
+                Arguments.of("backslash", req("GET /a\\b HTTP/1.1", "Host: a.example"), HttpError.BAD_TARGET),
+                Arguments.of("invalid escape", req("GET /a%zz HTTP/1.1", "Host: a.example"), HttpError.BAD_TARGET),
+                Arguments.of("fragment", req("GET /a#b HTTP/1.1", "Host: a.example"), HttpError.BAD_TARGET),
+                Arguments.of("userinfo", req("GET http://u@a.example/ HTTP/1.1", "Host: a.example"),
+                        HttpError.BAD_TARGET),
+                Arguments.of("two spaces", req("GET  / HTTP/1.1", "Host: a.example"), HttpError.BAD_REQUEST_LINE),
+                Arguments.of("lower-case version", req("GET / http/1.1", "Host: a.example"), HttpError.BAD_VERSION),
+                Arguments.of("HTTP/2.0", req("GET / HTTP/2.0", "Host: a.example"), HttpError.VERSION_NOT_SUPPORTED),
+                Arguments.of("CONNECT", req("CONNECT a.example:443 HTTP/1.1", "Host: a.example"),
+                        HttpError.CONNECT_NOT_SUPPORTED),
+                Arguments.of("gzip, chunked", "POST / HTTP/1.1\r\n" + h
+                        + "Transfer-Encoding: gzip, chunked\r\n\r\n3\r\nabc\r\n0\r\n\r\n", HttpError.TE_NOT_IMPLEMENTED),
+                Arguments.of("malformed chunk extension", "POST / HTTP/1.1\r\n" + h
+                        + "Transfer-Encoding: chunked\r\n\r\n3;\r\nabc\r\n0\r\n\r\n", HttpError.BAD_CHUNK_EXTENSION));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("nettyAcceptsWeRefuse")
+    void nettyAcceptsWhatWeRefuse(String name, String message, HttpError refusal) {
+        assertThat(nettyDecodesWhole(new HttpRequestDecoder(), message)).as("Netty takes it").isTrue();
+        RequestHead head = new RequestHead();
+        assertThat(verdict(message, buf -> new RequestHeadParser(HttpLimits.DEFAULTS).parse(buf, head), head))
+                .isEqualTo(refusal);
+    }
+
+    static Stream<Arguments> nettyAcceptsWeRefuseFromUpstream() {
+        return Stream.of(
+                Arguments.of("obs-fold", "HTTP/1.1 200 OK\r\nX-A: b\r\n c\r\nContent-Length: 2\r\n\r\nok",
+                        HttpError.OBS_FOLD),
+                Arguments.of("HTTP/2.0", req("HTTP/2.0 200 OK", "Content-Length: 0"), HttpError.VERSION_NOT_SUPPORTED),
+                Arguments.of("final coding not chunked", "HTTP/1.1 200 OK\r\nTransfer-Encoding: gzip\r\n\r\nabc",
+                        HttpError.TE_NOT_CHUNKED));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("nettyAcceptsWeRefuseFromUpstream")
+    void nettyAcceptsResponsesWeRefuse(String name, String message, HttpError refusal) {
+        assertThat(nettyDecodesWhole(new HttpResponseDecoder(), message)).as("Netty takes it").isTrue();
+        ResponseHead head = new ResponseHead();
+        assertThat(verdict(message, buf -> new ResponseHeadParser(HttpLimits.DEFAULTS).parse(buf, head, Method.GET),
+                head)).isEqualTo(refusal);
+    }
+
+    /** Our parse of the whole message: the head's error, else the body's, else DONE. */
+    private static ParseResult verdict(String message, Function<ByteBuf, ParseResult> parseHead,
+            MessageHead head) {
+        ByteBuf buf = Unpooled.wrappedBuffer(Wire.bytes(message));
+        try {
+            ParseResult result = parseHead.apply(buf);
+            if (result != ParseProgress.DONE) {
+                return result;
+            }
+            buf.skipBytes(head.length());
+            BodyDecoder body = new BodyDecoder(HttpLimits.DEFAULTS);
+            body.reset(head);
+            while (!body.isComplete() && buf.isReadable()) {
+                long data = Math.min(body.dataRemaining(), buf.readableBytes());
+                if (data > 0) {
+                    buf.skipBytes((int) data);
+                    body.dataConsumed(data);
+                    continue;
+                }
+                result = body.readFraming(buf, null);
+                if (result != ParseProgress.DONE) {
+                    return result;
+                }
+            }
+            return ParseProgress.DONE;
+        } finally {
+            buf.release();
+        }
+    }
+
+    /** Netty decodes the whole message, through its last content, without a failure. */
+    private static boolean nettyDecodesWhole(Object decoder, String message) {
+        EmbeddedChannel channel = new EmbeddedChannel((io.netty.channel.ChannelHandler) decoder);
+        boolean ok = true;
+        boolean last = false;
+        try {
+            channel.writeInbound(Unpooled.wrappedBuffer(Wire.bytes(message)));
+            channel.finish();
+            HttpObject object;
+            while ((object = channel.readInbound()) != null) {
+                ok &= object.decoderResult().isSuccess();
+                last |= object instanceof LastHttpContent;
+                ReferenceCountUtil.release(object);
+            }
+        } finally {
+            channel.finishAndReleaseAll();
+        }
+        return ok && last;
     }
 
     private static HttpMessage netty(Object decoder, String message) {

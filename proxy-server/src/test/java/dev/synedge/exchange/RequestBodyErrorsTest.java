@@ -63,7 +63,10 @@ class RequestBodyErrorsTest {
         }
     }
 
-    /** http.md: a client that disappears mid-request aborts the upstream exchange; that connection is not pooled. */
+    /**
+     * A client that leaves mid-request resets the upstream connection, which is never pooled
+     * (http-codec/HTTP-RULES.md, Connections).
+     */
     @ParameterizedTest(name = "{0}")
     @org.junit.jupiter.params.provider.ValueSource(strings = {"Content-Length: 1000", "Transfer-Encoding: chunked"})
     void aClientLeavingMidRequestBodyResetsTheUpstreamConnection(String framing) throws Exception {

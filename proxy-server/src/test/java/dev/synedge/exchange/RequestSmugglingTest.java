@@ -16,9 +16,10 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * Every request a proxy could read differently from the server behind it (http.md) gets its
- * 4xx and a closed connection, and not one byte of it reaches the upstream; requests before it
- * on the same connection are answered and forwarded whole.
+ * Every request a proxy could read differently from the server behind it
+ * (http-codec/HTTP-RULES.md) gets its 4xx and a closed connection, and not one byte of it
+ * reaches the upstream; requests before it on the same connection are answered and forwarded
+ * whole.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class RequestSmugglingTest {

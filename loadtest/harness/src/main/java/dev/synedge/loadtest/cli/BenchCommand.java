@@ -47,11 +47,13 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--target", paramLabel = "NAME=URL", description = "A target (same as a positional NAME=URL).")
     private List<String> targetPairs = new ArrayList<>();
 
-    @Option(names = "--peers", description = "Add the reference peers of /work/shared/tools/peers: origin (:9000), "
-            + "haproxy (:8001), nginx (:8002), with their pid files.")
+    @Option(names = "--peers", description = "Add the reference peers that loadtest/peers/peers start runs: "
+            + "origin (:9000), haproxy (:8001), nginx (:8002), with their pid files.")
     private boolean peers;
 
-    @Option(names = "--peers-state", paramLabel = "DIR", description = "The peers' state directory (default: $TMPDIR/peers).")
+    @Option(names = "--peers-state", paramLabel = "DIR",
+            description = "The peers' state directory (default: $PEERS_STATE, as loadtest/peers/peers uses it, "
+                    + "else $TMPDIR/peers).")
     private Path peersState;
 
     @Option(names = "--start", paramLabel = "NAME=COMMAND",
@@ -85,15 +87,15 @@ public final class BenchCommand implements Callable<Integer> {
 
     @Option(names = "--rtt-command", paramLabel = "COMMAND",
             description = "Adds round-trip time for scenarios with rtt > 0; {ms} is replaced by the RTT, {half} by half "
-                    + "of it. E.g. '/work/shared/tools/rtt on 8001,8002,9000 {ms}'.")
+                    + "of it. E.g. 'loadtest/peers/rtt on 8001,8002,9000 {ms}'.")
     private String rttOn;
 
-    @Option(names = "--rtt-off-command", paramLabel = "COMMAND", description = "Removes it again, e.g. '/work/shared/tools/rtt off'.")
+    @Option(names = "--rtt-off-command", paramLabel = "COMMAND", description = "Removes it again, e.g. 'loadtest/peers/rtt off'.")
     private String rttOff;
 
     @Option(names = "--restart-command", paramLabel = "COMMAND",
             description = "Restarts the targets the runner did not start, before each run of a scenario with "
-                    + "fresh-target = true (idle memory), e.g. '/work/shared/tools/peers start'.")
+                    + "fresh-target = true (idle memory), e.g. 'loadtest/peers/peers start'.")
     private String restartCommand;
 
     @Option(names = "--warmup", converter = Durations.class, description = "Override every scenario's warm-up.")
@@ -109,7 +111,8 @@ public final class BenchCommand implements Callable<Integer> {
             + "(default: loadtest/results/DATE-TIME).")
     private Path out;
 
-    @Option(names = "--report", paramLabel = "FILE", description = "Also write the report here, e.g. BENCHMARKS.md.")
+    @Option(names = "--report", paramLabel = "FILE", description = "Also write the report here, e.g. BENCHMARKS.md; "
+            + "sections written by hand at the end of an existing FILE are kept.")
     private Path report;
 
     @Option(names = "--no-plots", description = "Skip the PNG plots.")
@@ -177,7 +180,8 @@ public final class BenchCommand implements Callable<Integer> {
         Path reportMd = dir.resolve("report.md");
         Files.writeString(reportMd, BenchmarksReport.render(comparison, summaries, reportMd, plots, json));
         if (report != null) {
-            Files.writeString(report, BenchmarksReport.render(comparison, summaries, report, plots, json));
+            String handWritten = Files.exists(report) ? BenchmarksReport.handWritten(Files.readString(report)) : "";
+            Files.writeString(report, BenchmarksReport.render(comparison, summaries, report, plots, json, handWritten));
         }
         System.out.println();
         System.out.print(MarkdownReport.tables(comparison, summaries));

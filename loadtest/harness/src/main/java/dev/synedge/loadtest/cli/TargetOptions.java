@@ -10,7 +10,7 @@ import java.util.Map;
 
 /**
  * Builds targets from the command line: {@code name=url} pairs, the reference peers
- * ({@code /work/shared/tools/peers}: origin :9000, HAProxy :8001, nginx :8002, with their pid
+ * ({@code loadtest/peers/peers}: origin :9000, HAProxy :8001, nginx :8002, with their pid
  * files), and per-name start commands, pid files, pids and versions.
  */
 final class TargetOptions {
@@ -37,8 +37,12 @@ final class TargetOptions {
                 Target.of("nginx", URI.create("http://127.0.0.1:" + nginx)).withPidFile(state.resolve("nginx-proxy.pid")));
     }
 
-    /** Where the peers script keeps its state: {@code $TMPDIR/peers}. */
+    /** Where loadtest/peers/peers keeps its state: {@code $PEERS_STATE}, else {@code $TMPDIR/peers}. */
     static Path defaultPeersState() {
+        String state = System.getenv("PEERS_STATE");
+        if (state != null && !state.isEmpty()) {
+            return Path.of(state);
+        }
         String tmp = System.getenv("TMPDIR");
         return Path.of(tmp != null && !tmp.isEmpty() ? tmp : "/tmp", "peers");
     }

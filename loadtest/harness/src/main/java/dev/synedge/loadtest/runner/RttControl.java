@@ -7,8 +7,8 @@ import java.time.Duration;
 /**
  * Adds round-trip time for the scenarios that ask for it, by running user commands: one to
  * turn it on ({@code {ms}} is replaced by the scenario's RTT in milliseconds), one to turn it
- * off. For example {@code /work/shared/tools/rtt on 8001,8002,9000 {ms}} and
- * {@code /work/shared/tools/rtt off}, or with netem
+ * off. For example {@code loadtest/peers/rtt on 8001,8002,9000 {ms}} and
+ * {@code loadtest/peers/rtt off}, or with netem
  * {@code tc qdisc add dev lo root netem delay {half}ms} ({@code {half}}: half the RTT, since
  * loopback delays both directions) and {@code tc qdisc del dev lo root}.
  * A shutdown hook turns it off if the runner is interrupted while it is on.

@@ -93,6 +93,30 @@ class ReportTest {
         assertThat(lat.ratio().median()).isCloseTo(1.5, org.assertj.core.data.Offset.offset(0.01));
     }
 
+    /**
+     * Rewriting a report keeps the sections written by hand after its marker line, once, at the
+     * end, and says so at the top; a report without them gets neither.
+     */
+    @Test
+    void aRewrittenReportKeepsItsHandWrittenSections(@TempDir Path dir) {
+        Comparison c = comparison();
+        Path file = dir.resolve("BENCHMARKS.md");
+        Path json = dir.resolve("results.json");
+        String plain = BenchmarksReport.render(c, Summary.of(c), file, List.of(), json);
+        assertThat(BenchmarksReport.handWritten(plain)).isEmpty();
+        assertThat(plain).doesNotContain("written by hand");
+
+        String hand = BenchmarksReport.HAND_WRITTEN + "\n\n## Measured apart\n\nA table.\n";
+        String first = BenchmarksReport.render(c, Summary.of(c), file, List.of(), json,
+                BenchmarksReport.handWritten(plain + "\n" + hand));
+        assertThat(first).startsWith(plain.substring(0, plain.indexOf("commit what it writes.") + 22))
+                .contains("written by hand from other committed results")
+                .endsWith("](results.json).\n\n" + hand);
+        String again = BenchmarksReport.render(c, Summary.of(c), file, List.of(), json,
+                BenchmarksReport.handWritten(first));
+        assertThat(again).isEqualTo(first);
+    }
+
     @Test
     void markdownNamesFailuresAndRanges() {
         Comparison c = comparison();
