@@ -21,10 +21,12 @@ import java.lang.invoke.VarHandle;
  */
 final class Libc {
 
+    static final int AF_UNIX = 1;
     static final int AF_INET = 2;
     static final int AF_INET6 = 10;
     static final int SOCK_STREAM = 1;
     static final int SOCK_DGRAM = 2;
+    static final int SOCK_SEQPACKET = 5;
     static final int SOCK_NONBLOCK = 0x800;
     static final int SOCK_CLOEXEC = 0x80000;
     static final int IPPROTO_TCP = 6;
@@ -58,6 +60,7 @@ final class Libc {
     private static final MethodHandle WRITE = bind("write", JAVA_LONG, JAVA_INT, JAVA_LONG, JAVA_LONG);
     private static final MethodHandle SEND = bind("send", JAVA_LONG, JAVA_INT, JAVA_LONG, JAVA_LONG, JAVA_INT);
     private static final MethodHandle RECVMSG = bind("recvmsg", JAVA_LONG, JAVA_INT, ADDRESS, JAVA_INT);
+    private static final MethodHandle SENDMSG = bind("sendmsg", JAVA_LONG, JAVA_INT, ADDRESS, JAVA_INT);
     private static final MethodHandle POLL = bind("poll", JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT);
     private static final MethodHandle SIGACTION = bind("sigaction", JAVA_INT, JAVA_INT, ADDRESS, ADDRESS);
     private static final MethodHandle READV = bind("readv", JAVA_LONG, JAVA_INT, JAVA_LONG, JAVA_INT);
@@ -172,6 +175,14 @@ final class Libc {
     static long recvmsg(int fd, MemorySegment msghdr, int flags) {
         try {
             return (long) RECVMSG.invokeExact(capture(), fd, msghdr, flags);
+        } catch (Throwable t) {
+            throw linkageFailure(t);
+        }
+    }
+
+    static long sendmsg(int fd, MemorySegment msghdr, int flags) {
+        try {
+            return (long) SENDMSG.invokeExact(capture(), fd, msghdr, flags);
         } catch (Throwable t) {
             throw linkageFailure(t);
         }

@@ -44,9 +44,14 @@ public final class LinuxSocket implements AutoCloseable {
         Protocol(int number) {
             this.number = number;
         }
+
+        /** The protocol of an open socket ({@code SO_PROTOCOL}). */
+        public static Protocol of(int fd) throws NativeException {
+            return SocketOptions.protocol(fd) == Libc.IPPROTO_MPTCP ? MPTCP : TCP;
+        }
     }
 
-    private static final short POLLIN = 0x1;
+    static final short POLLIN = 0x1;
     private static final short POLLOUT = 0x4;
     private static final int SHUT_WR = 1;
 
@@ -65,6 +70,17 @@ public final class LinuxSocket implements AutoCloseable {
         };
         int fd = Libc.socket(domain, Libc.SOCK_STREAM | Libc.SOCK_NONBLOCK | Libc.SOCK_CLOEXEC, protocol.number);
         SocketOptions.check(fd, "socket", family + "/" + protocol);
+        return new LinuxSocket(fd);
+    }
+
+    /**
+     * Takes ownership of {@code fd}, a socket this process received (from another process,
+     * through {@link UnixSocket}): closing the result closes it.
+     */
+    public static LinuxSocket adopt(int fd) {
+        if (fd < 0) {
+            throw new IllegalArgumentException("not a descriptor: " + fd);
+        }
         return new LinuxSocket(fd);
     }
 
@@ -184,8 +200,13 @@ public final class LinuxSocket implements AutoCloseable {
     }
 
     private boolean await(short events, int timeoutMillis) throws NativeException {
+        return await(fd(), events, timeoutMillis);
+    }
+
+    /** Waits up to {@code timeoutMillis} (-1: no limit) for {@code events} on {@code fd}; false on timeout or a signal. */
+    static boolean await(int fd, short events, int timeoutMillis) throws NativeException {
         MemorySegment pollfd = SocketOptions.scratchBuffer();
-        pollfd.set(JAVA_INT, 0, fd());
+        pollfd.set(JAVA_INT, 0, fd);
         pollfd.set(JAVA_SHORT, 4, events);
         pollfd.set(JAVA_SHORT, 6, (short) 0);
         int n = Libc.poll(pollfd, 1, timeoutMillis);

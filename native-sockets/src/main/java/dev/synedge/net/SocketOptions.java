@@ -29,6 +29,10 @@ public final class SocketOptions {
         setInt(fd, Libc.SOL_SOCKET, SO_REUSEPORT, on ? 1 : 0, "SO_REUSEPORT");
     }
 
+    public static boolean reusePort(int fd) throws NativeException {
+        return getInt(fd, Libc.SOL_SOCKET, SO_REUSEPORT, "SO_REUSEPORT") != 0;
+    }
+
     public static void setNoDelay(int fd, boolean on) throws NativeException {
         setInt(fd, Libc.SOL_TCP, TCP_NODELAY, on ? 1 : 0, "TCP_NODELAY");
     }

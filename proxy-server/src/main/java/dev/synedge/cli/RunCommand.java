@@ -5,15 +5,18 @@ import dev.synedge.listener.BoundListener;
 import dev.synedge.net.NativeException;
 import dev.synedge.net.Signals;
 import dev.synedge.server.ProxyServer;
+import dev.synedge.server.Takeover;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import sun.misc.Signal;
 
@@ -23,12 +26,16 @@ import sun.misc.Signal;
  *   <li>SIGTERM stops gracefully: nothing new is accepted, exchanges in flight finish within
  *       {@code lifecycle.drain-timeout}, then synedge exits 0. systemd and container runtimes
  *       stop services with SIGTERM and wait, so it drains (nginx and HAProxy stop at once on
- *       SIGTERM, and drain on SIGQUIT or SIGUSR1, which the JVM keeps for itself or leaves
- *       to other uses).
+ *       SIGTERM and drain on SIGQUIT or SIGUSR1; the JVM keeps SIGQUIT for thread dumps).
  *   <li>SIGINT stops at once, cutting what is in flight; so does a second SIGTERM during a
  *       drain. Both follow nginx and HAProxy.
- *   <li>SIGHUP reloads the configuration file: a valid one replaces routes and clusters for new
- *       exchanges; a bad one is reported and the running configuration stays.
+ *   <li>SIGHUP reloads the configuration file, all of it (listeners too); what a running
+ *       process cannot change is logged as not applied, and a bad file changes nothing.
+ * </ul>
+ *
+ * <p>With {@code --takeover}, it starts on the listening sockets of the synedge that runs
+ * with the same {@code lifecycle.takeover-socket}, which then drains and exits: a restart that
+ * refuses or resets no connection.
  * </ul>
  */
 @Command(name = "run", mixinStandardHelpOptions = true,
@@ -39,6 +46,10 @@ final class RunCommand implements Callable<Integer> {
 
     @Parameters(index = "0", arity = "0..1", paramLabel = "CONFIG", description = "HOCON configuration file")
     Path config;
+
+    @Option(names = "--takeover", description = "Take over from the synedge running with the same "
+            + "lifecycle.takeover-socket: start on its listening sockets, then let it drain and exit.")
+    boolean takeover;
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -51,10 +62,25 @@ final class RunCommand implements Callable<Integer> {
         if (loaded == null) {
             return 2;
         }
+        Path takeoverSocket = loaded.lifecycle().takeoverSocket();
+        if (takeover && takeoverSocket == null) {
+            err.println("synedge: --takeover needs lifecycle.takeover-socket in " + file);
+            return 2;
+        }
+        if (!takeover && takeoverSocket != null && Takeover.answers(takeoverSocket)) {
+            err.println("synedge: not started: a synedge runs with takeover-socket " + takeoverSocket
+                    + "; start with --takeover to replace it without dropping a connection, or stop it first");
+            return 1;
+        }
+        Takeover from = null;
         ProxyServer server;
         try {
-            server = ProxyServer.start(loaded, null);
+            from = takeover ? Takeover.from(takeoverSocket) : null;
+            server = ProxyServer.start(loaded, null, from == null ? new HashMap<>() : from.listeners());
         } catch (IOException e) {
+            if (from != null) {
+                from.close();
+            }
             err.println("synedge: not started: " + e.getMessage());
             return 1;
         }
@@ -65,6 +91,16 @@ final class RunCommand implements Callable<Integer> {
         }, "synedge-shutdown"));
         stopOnSignals(server);
         listenForReload(server, file);
+        if (from != null) {
+            takeOver(from);
+        }
+        if (takeoverSocket != null) {
+            try {
+                server.serveTakeovers(takeoverSocket);
+            } catch (IOException e) {
+                log.warn("takeover: {}; this synedge cannot be taken over", e.getMessage());
+            }
+        }
         // The listener lines say the proxy is ready, for supervisors and tests alike: a SIGHUP
         // sent on seeing them must find the reload handler, not the JVM's, which exits.
         PrintWriter out = spec.commandLine().getOut();
@@ -74,6 +110,17 @@ final class RunCommand implements Callable<Integer> {
         out.flush();
         server.awaitStopped();
         return 0;
+    }
+
+    /** This process accepts on the sockets now: the old one may release the takeover socket and drain. */
+    private static void takeOver(Takeover from) {
+        try (from) {
+            from.ready();
+            log.info("takeover: the previous synedge released {} and drains", from.path());
+        } catch (IOException e) {
+            log.warn("{}; the previous synedge may go on accepting on the same sockets until it stops",
+                    e.getMessage());
+        }
     }
 
     /**

@@ -24,7 +24,6 @@ import io.netty.channel.socket.DuplexChannel;
 import io.netty.channel.unix.UnixChannel;
 import io.netty.util.concurrent.Future;
 import java.net.InetSocketAddress;
-import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -45,6 +44,8 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
     private static final int PIPELINE_BACKLOG = 64 * 1024;
     /** How long a closing connection reads and drops what the client still sends. */
     private static final long LINGER_NANOS = TimeUnit.SECONDS.toNanos(2);
+    /** While draining, how long an idle keep-alive connection stays open for a request on its way. */
+    private static final long DRAIN_GRACE_NANOS = TimeUnit.MILLISECONDS.toNanos(500);
 
     private final LoopContext loop;
     /** The listener that accepted this connection; its settings may change on reload. */
@@ -298,9 +299,15 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
         exchange = null;
         served = true;
         lastActivityNanos = System.nanoTime();
-        if (!keepOpen || closing || draining) {
+        if (!keepOpen || closing) {
             closeAfterWrites(requestUnread);
             return;
+        }
+        if (draining) {
+            // The response promised keep-alive (its head went out before the drain), so the
+            // client may send its next request right away: it gets the drain's grace and its
+            // answer says Connection: close, rather than finding the connection shut.
+            scheduleTimer(0);
         }
         processRequests();
     }
@@ -354,22 +361,28 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
     }
 
     /**
-     * The server stops gracefully, or this connection's listener was removed. A keep-alive connection with nothing going on closes now (a
-     * request its client sends meanwhile is one it may send again: no byte of it was answered);
-     * one with an exchange or part of a request head closes after that exchange; a new one
-     * that sent nothing yet gets the header-read timeout to send its request.
+     * The server stops gracefully, or this connection's listener was removed: it takes no
+     * request after the current one. One with an exchange or part of a head closes after that
+     * exchange; an idle one closes once idle for {@link #idleLimitNanos}.
      */
     void drain() {
         draining = true;
-        if (closing || exchange != null || headStartNanos != 0 || (in != null && in.isReadable())) {
-            return;
+        if (!closing && exchange == null && headStartNanos == 0 && (in == null || !in.isReadable())) {
+            scheduleTimer(0);
         }
-        if (served) {
-            closing = true;
-            ctx.close();
-        } else {
-            scheduleTimer(listener().headerReadTimeout().toNanos());
+    }
+
+    /**
+     * How long this connection may stay idle. While draining: a keep-alive connection only as
+     * long as a request already on its way may take to arrive (closing at once would reset a
+     * request its client sent just then, which a closed-loop client does all the time), a new
+     * one as long as it may take to send its first head.
+     */
+    private long idleLimitNanos() {
+        if (!draining) {
+            return listener().idleTimeout().toNanos();
         }
+        return served ? DRAIN_GRACE_NANOS : listener().headerReadTimeout().toNanos();
     }
 
     /** The listener's settings changed: the timer looks again at once, with the new timeouts. */
@@ -495,9 +508,7 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
             }
             next = deadline - now;
         } else {
-            // While the server drains, a connection waits for a request no longer than for a head.
-            Duration idle = draining ? listener().headerReadTimeout() : listener().idleTimeout();
-            long deadline = lastActivityNanos + idle.toNanos();
+            long deadline = lastActivityNanos + idleLimitNanos();
             if (now - deadline >= 0) {
                 closing = true;
                 ctx.close();

@@ -75,14 +75,19 @@ public final class ListenerBinder {
      * queue length, and the backlog (listen(2) on a listening socket only resizes its queue).
      */
     public static BoundListener retune(BoundListener bound, ListenerConfig next) throws IOException {
+        return retune(bound, next, false);
+    }
+
+    /** {@link #retune}; {@code always}: apply both settings, whatever the sockets were bound with. */
+    private static BoundListener retune(BoundListener bound, ListenerConfig next, boolean always) throws IOException {
         ListenerConfig now = bound.config();
         try {
             for (Channel channel : bound.channels()) {
                 int fd = ((UnixChannel) channel).fd().intValue();
-                if (now.fastopenQueue() != next.fastopenQueue()) {
+                if (always || now.fastopenQueue() != next.fastopenQueue()) {
                     FastOpen.setListenerQueue(fd, next.fastopenQueue());
                 }
-                if (now.backlog() != next.backlog()) {
+                if (always || now.backlog() != next.backlog()) {
                     try (LinuxSocket same = LinuxSocket.dupOf(fd)) {
                         same.listen(next.backlog());
                     }
@@ -177,15 +182,68 @@ public final class ListenerBinder {
             socket.close();
             throw new IOException("listener " + config.name() + ": " + e.getMessage(), e);
         }
-        EpollServerSocketChannel channel = new EpollServerSocketChannel(socket.fd());
+        return register(config, socket.fd(), loop, child);
+    }
+
+    /** Hands a bound, listening socket to Netty, accepting on {@code loop}. */
+    private static Channel register(ListenerConfig config, int fd, EventLoop loop, ChannelHandler child)
+            throws IOException, InterruptedException {
+        EpollServerSocketChannel channel = new EpollServerSocketChannel(fd);
         ChannelFuture registered = bootstrap(config, loop, child)
                 .channelFactory((io.netty.channel.ChannelFactory<EpollServerSocketChannel>) () -> channel)
                 .register().await();
         if (!registered.isSuccess()) {
             channel.close();
-            throw new IOException("listener " + config.name() + ": register MPTCP socket: "
+            throw new IOException("listener " + config.name() + ": register socket: "
                     + registered.cause().getMessage(), registered.cause());
         }
         return channel;
+    }
+
+    /**
+     * Whether the listening socket {@code fd}, bound by another process, can serve as
+     * {@code config}'s: the same address (any port when {@code config}'s is 0), protocol and
+     * spreading.
+     */
+    public static boolean canAdopt(ListenerConfig config, int fd) throws NativeException {
+        InetSocketAddress bound;
+        try (LinuxSocket same = LinuxSocket.dupOf(fd)) {
+            bound = same.localAddress();
+        }
+        boolean sameAddress = bound.getAddress().equals(config.address().getAddress())
+                && (config.address().getPort() == 0 || config.address().getPort() == bound.getPort());
+        boolean mptcp = LinuxSocket.Protocol.of(fd) == LinuxSocket.Protocol.MPTCP;
+        return sameAddress && mptcp == config.mptcp() && SocketOptions.reusePort(fd) == config.reusePort();
+    }
+
+    /**
+     * Listens with sockets another process bound ({@code fds}, each now this process's to
+     * close; see {@link #canAdopt}): the very same sockets, so connections queued on them, and
+     * their Fast Open keys, carry over. They are spread over {@code loops}; with
+     * {@code reuse-port}, loops left without one get a socket of their own on the same port.
+     * {@code config}'s queue lengths are applied to them.
+     */
+    public static BoundListener adopt(ListenerConfig config, List<Integer> fds, List<EventLoop> loops,
+                                      ChannelHandler child) throws IOException, InterruptedException {
+        List<Channel> channels = new ArrayList<>();
+        InetSocketAddress address = null;
+        try {
+            for (int i = 0; i < fds.size(); i++) {
+                Channel channel = register(config, fds.get(i), loops.get(i % loops.size()), child);
+                channels.add(channel);
+                address = (InetSocketAddress) channel.localAddress();
+            }
+            if (config.reusePort()) {
+                for (EventLoop loop : loops.subList(Math.min(fds.size(), loops.size()), loops.size())) {
+                    channels.add(config.mptcp() ? bindMptcp(config, address, loop, child)
+                            : bindTcp(config, address, loop, child));
+                }
+            }
+        } catch (IOException | InterruptedException | RuntimeException e) {
+            channels.forEach(Channel::close);
+            throw e;
+        }
+        BoundListener inherited = new BoundListener(config, address, channels);
+        return retune(inherited, config, true);
     }
 }

@@ -5,6 +5,7 @@ import dev.synedge.exchange.ClientInitializer;
 import dev.synedge.exchange.LoopContext;
 import dev.synedge.listener.BoundListener;
 import dev.synedge.listener.ListenerBinder;
+import dev.synedge.net.NativeException;
 import io.netty.channel.EventLoop;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -33,12 +34,19 @@ final class Listeners {
         this.loops = loops;
     }
 
-    /** Binds {@code configs} in order; on a failure, closes what it bound and throws. */
-    void bindAll(List<ListenerConfig> configs) throws IOException, InterruptedException {
+    /**
+     * Binds {@code configs} in order; on a failure, closes what it bound and throws. A listener
+     * named in {@code inherited} (listening sockets of the process this one takes over from)
+     * starts on those sockets when they fit its settings; it takes them out of the map.
+     */
+    void bindAll(List<ListenerConfig> configs, Map<String, List<Integer>> inherited)
+            throws IOException, InterruptedException {
         List<Entry> bound = new ArrayList<>();
         try {
             for (ListenerConfig config : configs) {
-                bound.add(bind(config));
+                List<Integer> fds = inherited.get(config.name());
+                bound.add(fds != null && fits(config, fds) ? adopt(config, inherited.remove(config.name()))
+                        : bind(config));
             }
         } catch (IOException | InterruptedException | RuntimeException e) {
             bound.forEach(entry -> close(entry.bound()));
@@ -52,6 +60,30 @@ final class Listeners {
         BoundListener bound = ListenerBinder.bind(config, new ArrayList<>(loops.keySet()), initializer);
         log.info("listener {} on {} ({} socket(s), fastopen-queue {}{})", config.name(), bound.address(),
                 bound.channels().size(), config.fastopenQueue(), config.mptcp() ? ", MPTCP" : "");
+        return new Entry(bound, initializer);
+    }
+
+    private static boolean fits(ListenerConfig config, List<Integer> fds) throws IOException {
+        try {
+            for (int fd : fds) {
+                if (!ListenerBinder.canAdopt(config, fd)) {
+                    log.info("listener {}: the previous process's sockets do not fit its settings; binding anew",
+                            config.name());
+                    return false;
+                }
+            }
+        } catch (NativeException e) {
+            throw new IOException("listener " + config.name() + ": inherited socket: " + e.getMessage(), e);
+        }
+        return !fds.isEmpty();
+    }
+
+    private Entry adopt(ListenerConfig config, List<Integer> fds) throws IOException, InterruptedException {
+        ClientInitializer initializer = new ClientInitializer(loops, config);
+        BoundListener bound = ListenerBinder.adopt(config, fds, new ArrayList<>(loops.keySet()), initializer);
+        log.info("listener {} on {} ({} socket(s) taken over, {} in all, fastopen-queue {}{})", config.name(),
+                bound.address(), fds.size(), bound.channels().size(), config.fastopenQueue(),
+                config.mptcp() ? ", MPTCP" : "");
         return new Entry(bound, initializer);
     }
 

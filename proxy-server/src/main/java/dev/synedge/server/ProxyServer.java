@@ -24,7 +24,9 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -71,6 +73,7 @@ public final class ProxyServer implements AutoCloseable {
     private final AtomicBoolean draining = new AtomicBoolean();
     private final AtomicBoolean closed = new AtomicBoolean();
     private volatile State state = State.RUNNING;
+    private volatile TakeoverServer takeovers;
 
     private ProxyServer(MultiThreadIoEventLoopGroup group, AtomicReference<ProxyRuntime> runtime,
                         Map<EventLoop, LoopContext> loops, Listeners listeners, EndpointStates states,
@@ -86,6 +89,16 @@ public final class ProxyServer implements AutoCloseable {
     /** Starts with {@code config}; {@code observer} (may be null) sees every ended exchange. */
     public static ProxyServer start(ProxyConfig config, Consumer<AccessRecord> observer)
             throws IOException, InterruptedException {
+        return start(config, observer, new HashMap<>());
+    }
+
+    /**
+     * Starts with {@code config}, on the listening sockets a running synedge handed over
+     * ({@link Takeover#listeners}) where they fit; the ones taken are removed from
+     * {@code inherited}.
+     */
+    public static ProxyServer start(ProxyConfig config, Consumer<AccessRecord> observer,
+                                    Map<String, List<Integer>> inherited) throws IOException, InterruptedException {
         if (!Epoll.isAvailable()) {
             throw new IOException("the Netty epoll transport is unavailable: " + Epoll.unavailabilityCause());
         }
@@ -103,7 +116,7 @@ public final class ProxyServer implements AutoCloseable {
                 loops.put(loop, new LoopContext(loop, runtime::get, states, accessLog::get, observer, zeroCopyProbe));
             }
             Listeners listeners = new Listeners(loops);
-            listeners.bindAll(config.listeners());
+            listeners.bindAll(config.listeners(), inherited);
             return new ProxyServer(group, runtime, loops, listeners, states, accessLog);
         } catch (IOException | InterruptedException | RuntimeException e) {
             group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
@@ -263,6 +276,14 @@ public final class ProxyServer implements AutoCloseable {
         return String.format(Locale.ROOT, "%.1f", 100.0 * part / total);
     }
 
+    /**
+     * Lets a new process take over through the Unix socket at {@code path}
+     * ({@code synedge run --takeover}); fails when another synedge answers there.
+     */
+    public void serveTakeovers(Path path) throws IOException {
+        takeovers = TakeoverServer.start(this, path);
+    }
+
     public State state() {
         return state;
     }
@@ -285,6 +306,10 @@ public final class ProxyServer implements AutoCloseable {
         }
         long start = System.nanoTime();
         state = State.DRAINING;
+        if (takeovers != null) {
+            // a process started meanwhile may take the path
+            takeovers.close();
+        }
         // Every loop drains before the listeners close: a connection accepted meanwhile is
         // served as a draining one (Connection: close), never as a keep-alive one.
         for (LoopContext context : loops.values()) {
@@ -335,6 +360,9 @@ public final class ProxyServer implements AutoCloseable {
             return;
         }
         logBodyCounters();
+        if (takeovers != null) {
+            takeovers.close();
+        }
         stopAccepting();
         for (LoopContext context : loops.values()) {
             context.loop().submit(context::closeAll).syncUninterruptibly();

@@ -115,7 +115,7 @@ class DrainTest {
 
                 CompletableFuture<Integer> drained = drain(proxy, Duration.ofSeconds(10));
 
-                assertThat(idle.closedByPeer(1000)).as("idle keep-alive connection closed at once").isTrue();
+                assertThat(idle.closedByPeer(2000)).as("idle keep-alive connection closed after the grace").isTrue();
                 awaitRefused(proxy.address());
                 slowMayAnswer.countDown();
                 partial.send("st: b.example\r\n\r\n");
@@ -140,6 +140,27 @@ class DrainTest {
                 slow.forEach(DrainTest::closeQuietly);
                 chunked.forEach(DrainTest::closeQuietly);
                 closeQuietly(partial);
+            }
+        }
+    }
+
+    /** A closed-loop client sends its next request as soon as it has a response: it must not be reset. */
+    @Test
+    void aRequestOnItsWayOnAKeepAliveConnectionIsAnsweredWithConnectionClose() throws Exception {
+        try (RecordingUpstream upstream = upstream()) {
+            TestProxy proxy = proxy(upstream, "");
+            try (proxy; RawClient client = request(proxy, "/ok")) {
+                assertThat(client.read().bodyText()).isEqualTo("ok");
+
+                CompletableFuture<Integer> drained = drain(proxy, Duration.ofSeconds(10));
+                awaitRefused(proxy.address());
+                client.send("GET /ok HTTP/1.1\r\nHost: a.example\r\n\r\n");
+
+                RawClient.Response response = client.read();
+                assertThat(response.bodyText()).isEqualTo("ok");
+                assertThat(response.header("Connection")).isEqualTo("close");
+                assertThat(client.closedByPeer(1000)).isTrue();
+                assertThat(drained.get(5, TimeUnit.SECONDS)).isZero();
             }
         }
     }
