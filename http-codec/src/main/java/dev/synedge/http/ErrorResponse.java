@@ -8,16 +8,17 @@ import io.netty.buffer.ByteBuf;
  * body naming the status (never internal details). All pre-encoded: writing one copies bytes
  * into the caller's buffer and allocates nothing.
  *
- * <p>Statuses: 400, 404 (no route), 405 (with Allow, see {@link #writeMethodNotAllowed}), 408,
- * 413, 414, 431, 501, 502, 503, 504, 505.
+ * <p>Statuses: 200 (an OPTIONS with Max-Forwards: 0, which the proxy answers as the final
+ * recipient), 400, 404 (no route), 405 (with Allow, see {@link #writeMethodNotAllowed}), 408,
+ * 413, 414, 431, 501, 502, 503, 504, 505, 508 (a request that came back through this proxy).
  */
 public final class ErrorResponse {
 
-    private static final int[] STATUSES = {400, 404, 405, 408, 413, 414, 431, 501, 502, 503, 504, 505};
+    private static final int[] STATUSES = {200, 400, 404, 405, 408, 413, 414, 431, 501, 502, 503, 504, 505, 508};
     private static final String[] REASONS = {
-        "Bad Request", "Not Found", "Method Not Allowed", "Request Timeout", "Content Too Large",
+        "OK", "Bad Request", "Not Found", "Method Not Allowed", "Request Timeout", "Content Too Large",
         "URI Too Long", "Request Header Fields Too Large", "Not Implemented", "Bad Gateway",
-        "Service Unavailable", "Gateway Timeout", "HTTP Version Not Supported",
+        "Service Unavailable", "Gateway Timeout", "HTTP Version Not Supported", "Loop Detected",
     };
     private static final String[] CONNECTION = {
         "Connection: close\r\n", "Connection: keep-alive\r\n", "",

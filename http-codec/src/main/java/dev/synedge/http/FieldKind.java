@@ -23,7 +23,8 @@ final class FieldKind {
     static final int X_FORWARDED_PROTO = 13;
     static final int X_FORWARDED_HOST = 14;
     static final int FORWARDED = 15;
-    static final int COUNT = 16;
+    static final int MAX_FORWARDS = 16;
+    static final int COUNT = 17;
 
     /** Lower-case names by kind. */
     static final byte[][] NAMES = {
@@ -43,6 +44,7 @@ final class FieldKind {
         Ascii.bytes("x-forwarded-proto"),
         Ascii.bytes("x-forwarded-host"),
         Ascii.bytes("forwarded"),
+        Ascii.bytes("max-forwards"),
     };
 
     private FieldKind() {
@@ -58,6 +60,7 @@ final class FieldKind {
             case 7 -> Ascii.lower(a[from]) == 'u' ? is(a, from, len, UPGRADE) : is(a, from, len, TRAILER);
             case 9 -> is(a, from, len, FORWARDED);
             case 10 -> Ascii.lower(a[from]) == 'c' ? is(a, from, len, CONNECTION) : is(a, from, len, KEEP_ALIVE);
+            case 12 -> is(a, from, len, MAX_FORWARDS);
             case 14 -> is(a, from, len, CONTENT_LENGTH);
             case 15 -> is(a, from, len, X_FORWARDED_FOR);
             case 16 -> Ascii.lower(a[from]) == 'p' ? is(a, from, len, PROXY_CONNECTION) : is(a, from, len, X_FORWARDED_HOST);

@@ -168,6 +168,11 @@ public abstract sealed class MessageHead permits RequestHead, ResponseHead {
         return length;
     }
 
+    /** Index just past the empty line that ends the head. */
+    public int end() {
+        return base + length;
+    }
+
     public HttpVersion version() {
         return version;
     }
@@ -318,6 +323,109 @@ public abstract sealed class MessageHead permits RequestHead, ResponseHead {
 
     public boolean hasVia() {
         return firstOfKind[FieldKind.VIA] >= 0;
+    }
+
+    /**
+     * Whether a Via field names {@code pseudonym} (lower-case ASCII) as the received-by of one
+     * of its elements, {@code [protocol-name/]protocol-version received-by [comment]} (RFC 9110
+     * §7.6.3), compared without case: the request has been through that proxy already.
+     */
+    public boolean viaReceivedBy(byte[] pseudonym) {
+        if (firstOfKind[FieldKind.VIA] < 0) {
+            return false;
+        }
+        for (int i = firstOfKind[FieldKind.VIA]; i <= lastOfKind[FieldKind.VIA]; i++) {
+            if (kinds[i] == FieldKind.VIA && viaElementsName(valueStart(i), valueEnd(i), pseudonym)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private boolean viaElementsName(int from, int to, byte[] pseudonym) {
+        int p = from;
+        while (p < to) {
+            p = skip(p, to, (byte) ' ', (byte) '\t', (byte) ',');
+            int protocolEnd = until(p, to);
+            int receivedBy = skip(protocolEnd, to, (byte) ' ', (byte) '\t');
+            int receivedByEnd = until(receivedBy, to);
+            if (Ascii.equalsLower(buffer, receivedBy, receivedByEnd - receivedBy, pseudonym)) {
+                return true;
+            }
+            p = nextElement(receivedByEnd, to);
+        }
+        return false;
+    }
+
+    private int skip(int p, int to, byte... bytes) {
+        while (p < to && contains(bytes, buffer.getByte(p))) {
+            p++;
+        }
+        return p;
+    }
+
+    /** The end of the token at {@code p}: the next space, tab or comma. */
+    private int until(int p, int to) {
+        while (p < to) {
+            byte b = buffer.getByte(p);
+            if (b == ' ' || b == '\t' || b == ',') {
+                break;
+            }
+            p++;
+        }
+        return p;
+    }
+
+    /** Past the comma that ends the element at {@code p}, skipping a comment, which may hold commas. */
+    private int nextElement(int p, int to) {
+        int depth = 0;
+        while (p < to) {
+            byte b = buffer.getByte(p++);
+            if (b == '(') {
+                depth++;
+            } else if (b == ')' && depth > 0) {
+                depth--;
+            } else if (b == '\\' && depth > 0 && p < to) {
+                p++;
+            } else if (b == ',' && depth == 0) {
+                break;
+            }
+        }
+        return p;
+    }
+
+    private static boolean contains(byte[] bytes, byte b) {
+        for (byte x : bytes) {
+            if (x == b) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * The Max-Forwards value (RFC 9110 §7.6.2): -1 when there is none or it is not a decimal
+     * number (then it is forwarded untouched); values past {@link Integer#MAX_VALUE} read as it.
+     */
+    public int maxForwards() {
+        int i = firstOfKind[FieldKind.MAX_FORWARDS];
+        if (i < 0) {
+            return -1;
+        }
+        int from = valueStart(i);
+        int to = valueEnd(i);
+        if (from == to) {
+            return -1;
+        }
+        long value = 0;
+        for (int p = from; p < to; p++) {
+            byte b = buffer.getByte(p);
+            if (b < '0' || b > '9') {
+                return -1;
+            }
+            value = Math.min(Integer.MAX_VALUE, value * 10 + (b - '0'));
+        }
+        return (int) value;
     }
 
     public boolean hasXForwardedFor() {

@@ -42,6 +42,7 @@ public final class RequestHeadWriter {
     private static final byte[] HTTP11_CRLF = Ascii.bytes(" HTTP/1.1\r\n");
     private static final byte[] HOST = Ascii.bytes("Host: ");
     private static final byte[] VIA = Ascii.bytes("Via: ");
+    private static final byte[] MAX_FORWARDS = Ascii.bytes("Max-Forwards: ");
     private static final byte[] XFF = Ascii.bytes("X-Forwarded-For: ");
     private static final byte[] XFP = Ascii.bytes("X-Forwarded-Proto: ");
     private static final byte[] XFH = Ascii.bytes("X-Forwarded-Host: ");
@@ -219,6 +220,11 @@ public final class RequestHeadWriter {
             writeForwardedElement(head, client, out);
             Writing.crlf(out);
         }
+        if (decrementsMaxForwards(head)) {
+            out.writeBytes(MAX_FORWARDS);
+            Ascii.writeDecimal(out, head.maxForwards() - 1);
+            Writing.crlf(out);
+        }
         out.writeBytes(edits.add);
         if (tunnel) {
             out.writeBytes(CONNECTION_UPGRADE);
@@ -320,6 +326,15 @@ public final class RequestHeadWriter {
         return -1;
     }
 
+    /**
+     * TRACE and OPTIONS carry a hop count (RFC 9110 §7.6.2): each intermediary forwards it one
+     * less. The caller answers a count of 0 itself; others go up decremented, in place of the
+     * field the client sent (a value that is no number is forwarded as it came).
+     */
+    private static boolean decrementsMaxForwards(RequestHead head) {
+        return (head.method() == Method.TRACE || head.method() == Method.OPTIONS) && head.maxForwards() > 0;
+    }
+
     private boolean drops(RequestHead head, int i, boolean tunnel, boolean keepXf, boolean keepFwd) {
         int kind = head.kind(i);
         if (kind == FieldKind.UPGRADE) {
@@ -335,6 +350,7 @@ public final class RequestHeadWriter {
             case FieldKind.EXPECT -> head.version() == HttpVersion.HTTP_1_0;
             case FieldKind.X_FORWARDED_FOR, FieldKind.X_FORWARDED_PROTO, FieldKind.X_FORWARDED_HOST -> !keepXf;
             case FieldKind.FORWARDED -> !keepFwd;
+            case FieldKind.MAX_FORWARDS -> decrementsMaxForwards(head);
             default -> false;
         };
         return drop || edits.removes(head, i);

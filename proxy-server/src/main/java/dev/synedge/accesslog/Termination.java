@@ -23,6 +23,8 @@ public enum Termination {
     CLIENT_PROTOCOL_ERROR("client-protocol-error"),
     /** The request body is over {@code http.max-request-body}: 413, or a cut-off response. */
     REQUEST_TOO_LARGE("request-too-large"),
+    /** The request's Via named this proxy: it came back through it (a loop); 508, nothing forwarded. */
+    LOOP_DETECTED("loop-detected"),
     /** The route's cluster had no endpoint to send the request to: 503. */
     NO_ENDPOINT("no-endpoint"),
     /** The endpoint refused the connection, so nothing reached it: 502. */

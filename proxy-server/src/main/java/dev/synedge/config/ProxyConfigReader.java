@@ -168,7 +168,8 @@ final class ProxyConfigReader {
         } catch (IllegalArgumentException e) {
             s.problem("via", e.getMessage());
         }
-        return new HttpConfig(limits, maxRequestBody, via, s.bool("via-on-responses"));
+        return new HttpConfig(limits, maxRequestBody, via, s.bool("via-on-responses"), s.bool("loop-detection"),
+                s.choice("trace", HttpConfig.Trace.class));
     }
 
 

@@ -2,10 +2,13 @@ package dev.synedge.exchange;
 
 import dev.synedge.accesslog.Termination;
 import dev.synedge.config.ClusterConfig;
+import dev.synedge.config.HttpConfig;
 import dev.synedge.http.BodyKind;
 import dev.synedge.http.ErrorResponse;
 import dev.synedge.http.HttpError;
+import dev.synedge.http.Method;
 import dev.synedge.http.RequestHead;
+import dev.synedge.http.TraceResponse;
 import dev.synedge.net.Errno;
 import dev.synedge.net.NativeException;
 import dev.synedge.routing.ProxyRuntime;
@@ -15,6 +18,7 @@ import dev.synedge.upstream.LocalCluster;
 import dev.synedge.upstream.UpstreamSocket;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -39,6 +43,9 @@ import org.slf4j.LoggerFactory;
 final class Exchange implements UpstreamSocket.Owner {
 
     private static final Logger log = LoggerFactory.getLogger(Exchange.class);
+    /** What a 405 to a refused TRACE says synedge forwards. */
+    private static final byte[] ALLOW_BUT_TRACE = "GET, HEAD, POST, PUT, DELETE, CONNECT, OPTIONS, PATCH"
+            .getBytes(StandardCharsets.US_ASCII);
 
     private final ClientConnection client;
     private final ChannelHandlerContext ctx;
@@ -84,6 +91,9 @@ final class Exchange implements UpstreamSocket.Owner {
     // ---------------------------------------------------------------- start
 
     void start() {
+        if (answeredHere()) {
+            return;
+        }
         if (route == null) {
             forwarder.skipHead();
             answer(404, "no route", Termination.COMPLETED);
@@ -118,6 +128,34 @@ final class Exchange implements UpstreamSocket.Owner {
             forwarder.keepForReplay();
         }
         connect(chosen, -1, replaySafe);
+    }
+
+    /**
+     * Requests synedge answers itself whatever the route: one that already went through it (a
+     * loop), a refused TRACE, and a TRACE or OPTIONS whose Max-Forwards reached 0 here.
+     */
+    private boolean answeredHere() {
+        HttpConfig http = runtime.config().http();
+        Method method = request.method();
+        if (http.loopDetection() && request.viaReceivedBy(runtime.via())) {
+            forwarder.skipHead();
+            answer(508, "its Via names " + http.via() + ": it came back through this proxy", Termination.LOOP_DETECTED);
+            return true;
+        }
+        if (method == Method.TRACE && http.trace() == HttpConfig.Trace.REFUSE) {
+            forwarder.skipHead();
+            answer(405, "TRACE is refused (http.trace)", Termination.COMPLETED,
+                    (out, close) -> ErrorResponse.writeMethodNotAllowed(out, ALLOW_BUT_TRACE, request, close));
+            return true;
+        }
+        if ((method == Method.TRACE || method == Method.OPTIONS) && request.maxForwards() == 0) {
+            forwarder.skipHead();
+            answer(200, "Max-Forwards: 0", Termination.COMPLETED, method == Method.TRACE
+                    ? (out, close) -> TraceResponse.write(out, request, close)
+                    : (out, close) -> ErrorResponse.write(out, 200, request, close));
+            return true;
+        }
+        return false;
     }
 
     /**
@@ -490,6 +528,16 @@ final class Exchange implements UpstreamSocket.Owner {
      * could not be framed) or the server drains.
      */
     private void answer(int code, String reason, Termination why) {
+        answer(code, reason, why, (out, close) -> ErrorResponse.write(out, code, request, close));
+    }
+
+    /** Writes synedge's own response to the client; {@code close}: the connection closes after it. */
+    private interface OwnResponse {
+        void write(ByteBuf out, boolean close);
+    }
+
+    /** {@link #answer(int, String, Termination)} with the response {@code response} writes. */
+    private void answer(int code, String reason, Termination why, OwnResponse response) {
         output.dropHeld();
         if (attempt != null) {
             attempt.abort();
@@ -501,7 +549,7 @@ final class Exchange implements UpstreamSocket.Owner {
         answered = code;
         closeClient = !forwarder.complete() || !request.keepAlive() || client.draining();
         ByteBuf out = ctx.alloc().buffer(256);
-        ErrorResponse.write(out, code, request, closeClient);
+        response.write(out, closeClient);
         output.write(out);
         ctx.flush();
         log.debug("{}: answered {} ({})", this, code, reason);

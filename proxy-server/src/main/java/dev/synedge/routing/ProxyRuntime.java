@@ -4,7 +4,9 @@ import dev.synedge.config.ProxyConfig;
 import dev.synedge.config.RouteConfig;
 import dev.synedge.http.RequestHeadWriter;
 import dev.synedge.http.ResponseHeadWriter;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.Locale;
 
 /**
  * One configuration made ready for the hot path: the compiled router and, per route, the head
@@ -17,6 +19,7 @@ public final class ProxyRuntime {
     private final Router router;
     private final RequestHeadWriter[] requestWriters;
     private final ResponseHeadWriter[] responseWriters;
+    private final byte[] via;
 
     private ProxyRuntime(ProxyConfig config) {
         this.config = config;
@@ -25,6 +28,7 @@ public final class ProxyRuntime {
         this.requestWriters = new RequestHeadWriter[routes.size()];
         this.responseWriters = new ResponseHeadWriter[routes.size()];
         String via = config.http().via();
+        this.via = via.toLowerCase(Locale.ROOT).getBytes(StandardCharsets.US_ASCII);
         for (Route route : routes) {
             RouteConfig rc = route.config();
             requestWriters[route.index()] = new RequestHeadWriter(via, rc.xForwarded(), rc.forwarded(),
@@ -52,5 +56,10 @@ public final class ProxyRuntime {
 
     public ResponseHeadWriter responseWriter(Route route) {
         return responseWriters[route.index()];
+    }
+
+    /** The Via pseudonym in lower-case ASCII, to recognise requests that came back through this proxy. */
+    public byte[] via() {
+        return via;
     }
 }

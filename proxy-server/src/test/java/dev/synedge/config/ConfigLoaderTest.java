@@ -95,7 +95,8 @@ class ConfigLoaderTest {
     void fullExampleLoadsIntoTheExpectedRecords() throws Exception {
         ProxyConfig config = ConfigLoader.load(FULL, "full.conf");
 
-        HttpConfig http = new HttpConfig(new HttpLimits(4096, 16384, 50, 1024, 0), 1L << 30, "edge-1", true);
+        HttpConfig http = new HttpConfig(new HttpLimits(4096, 16384, 50, 1024, 0), 1L << 30, "edge-1", true, true,
+                HttpConfig.Trace.REFUSE);
         List<ListenerConfig> listeners = List.of(
                 new ListenerConfig("public", new InetSocketAddress(InetAddress.getByName("127.0.0.1"), 8443),
                         1024, 512, false, true, Duration.ofSeconds(30), Duration.ofSeconds(5)),
@@ -151,7 +152,8 @@ class ConfigLoaderTest {
         assertThat(config.listeners()).containsExactly(new ListenerConfig("main",
                 new InetSocketAddress(InetAddress.getByName("0.0.0.0"), 8080), 0, 4096, true, false,
                 Duration.ofSeconds(60), Duration.ofSeconds(10)));
-        assertThat(config.http()).isEqualTo(new HttpConfig(HttpLimits.DEFAULTS, 0, "synedge", false));
+        assertThat(config.http()).isEqualTo(new HttpConfig(HttpLimits.DEFAULTS, 0, "synedge", false, true,
+                HttpConfig.Trace.REFUSE));
         assertThat(config.routes()).isEmpty();
         assertThat(config.clusters()).isEmpty();
         assertThat(config.endpointState()).isEqualTo(new EndpointStateConfig(10_000, Duration.ofHours(1)));
