@@ -19,11 +19,15 @@ import java.util.Objects;
  * @param pool                      idle upstream connection pool
  * @param timeouts                  upstream timeouts
  * @param fastopenBackoff           when to stop using Fast Open to a failing endpoint
+ * @param retries                   when requests are sent again
+ * @param outlierDetection          when a failing endpoint is ejected
+ * @param healthCheck               active checks of the endpoints
  */
 public record ClusterConfig(String name, List<EndpointConfig> endpoints, LoadBalancing loadBalancing,
                             boolean fastopen, boolean mptcp, ResponseBody responseBody,
                             int maxConnectionsPerEndpoint, PoolConfig pool, TimeoutsConfig timeouts,
-                            FastopenBackoffConfig fastopenBackoff) {
+                            FastopenBackoffConfig fastopenBackoff, RetryConfig retries,
+                            OutlierConfig outlierDetection, HealthCheckConfig healthCheck) {
 
     public ClusterConfig {
         Objects.requireNonNull(name, "name");
@@ -33,6 +37,9 @@ public record ClusterConfig(String name, List<EndpointConfig> endpoints, LoadBal
         Objects.requireNonNull(pool, "pool");
         Objects.requireNonNull(timeouts, "timeouts");
         Objects.requireNonNull(fastopenBackoff, "fastopenBackoff");
+        Objects.requireNonNull(retries, "retries");
+        Objects.requireNonNull(outlierDetection, "outlierDetection");
+        Objects.requireNonNull(healthCheck, "healthCheck");
     }
 
     /** How a cluster picks the endpoint for an exchange. */

@@ -22,6 +22,7 @@ import java.util.Arrays;
 import java.util.Comparator;
 import java.util.EnumSet;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
@@ -219,7 +220,80 @@ final class ProxyConfigReader {
             backoff.problem("max", "must be at least initial (" + initial + "), got " + max);
         }
         return new ClusterConfig(name, endpoints, loadBalancing, fastopen, mptcp, responseBody,
-                maxConnections, poolConfig, timeoutsConfig, new FastopenBackoffConfig(failures, initial, max));
+                maxConnections, poolConfig, timeoutsConfig, new FastopenBackoffConfig(failures, initial, max),
+                retries(s.section("retries")), outlierDetection(s.section("outlier-detection")),
+                healthCheck(s.section("health-check")));
+    }
+
+    private static final Map<String, RetryConfig.Condition> RETRY_CONDITIONS = Map.of(
+            "connect-failure", RetryConfig.Condition.CONNECT_FAILURE,
+            "reset", RetryConfig.Condition.RESET,
+            "response-head-timeout", RetryConfig.Condition.RESPONSE_HEAD_TIMEOUT);
+
+    private static RetryConfig retries(Section s) {
+        Set<RetryConfig.Condition> on = new HashSet<>();
+        Set<Integer> statuses = new HashSet<>();
+        for (String word : s.strings("on")) {
+            RetryConfig.Condition condition = RETRY_CONDITIONS.get(word.toLowerCase(Locale.ROOT));
+            if (condition != null) {
+                on.add(condition);
+            } else if (word.matches("5[0-9][0-9]")) {
+                statuses.add(Integer.parseInt(word));
+            } else {
+                s.problem("on", "unknown retry condition '" + word + "'; allowed: connect-failure, reset,"
+                        + " response-head-timeout, or a 5xx status such as 503");
+            }
+        }
+        Duration perTry = s.optionalString("per-try-timeout") == null ? null : s.duration("per-try-timeout");
+        return new RetryConfig(s.integer("max", 0, 10), on, statuses, perTry, s.integer("budget-percent", 0, 100));
+    }
+
+    private static OutlierConfig outlierDetection(Section s) {
+        Duration ejection = s.duration("ejection");
+        Duration maxEjection = s.duration("max-ejection");
+        if (maxEjection.compareTo(ejection) < 0) {
+            s.problem("max-ejection", "must be at least ejection (" + ejection + "), got " + maxEjection);
+        }
+        return new OutlierConfig(s.integer("consecutive-failures", 0, 1_000_000),
+                s.integer("consecutive-errors", 0, 1_000_000), statuses(s, "error-statuses", 500, 599), ejection,
+                maxEjection, s.integer("max-ejected-percent", 0, 100));
+    }
+
+    private static Set<Integer> statuses(Section s, String key, int min, int max) {
+        Set<Integer> statuses = new HashSet<>();
+        for (String word : s.strings(key)) {
+            int status = word.matches("[0-9]{3}") ? Integer.parseInt(word) : -1;
+            if (status < min || status > max) {
+                s.problem(key, "expected statuses " + min + "-" + max + ", got '" + word + "'");
+            } else {
+                statuses.add(status);
+            }
+        }
+        return statuses;
+    }
+
+    private static HealthCheckConfig healthCheck(Section s) {
+        List<HealthCheckConfig.StatusRange> expect = new ArrayList<>();
+        for (String word : s.strings("expect")) {
+            String[] bounds = word.split("-", -1);
+            boolean valid = bounds.length <= 2 && Arrays.stream(bounds).allMatch(b -> b.matches("[1-5][0-9][0-9]"));
+            if (!valid || (bounds.length == 2 && Integer.parseInt(bounds[0]) > Integer.parseInt(bounds[1]))) {
+                s.problem("expect", "expected a status or a range such as \"200-399\", got '" + word + "'");
+                continue;
+            }
+            expect.add(new HealthCheckConfig.StatusRange(Integer.parseInt(bounds[0]),
+                    Integer.parseInt(bounds[bounds.length - 1])));
+        }
+        if (expect.isEmpty() && !s.isNonList("expect")) {
+            s.problem("expect", "at least one status or range is required, e.g. [\"200-399\"]");
+        }
+        String path = s.string("path");
+        if (!path.startsWith("/") || path.chars().anyMatch(c -> c <= ' ' || c >= 0x7f)) {
+            s.problem("path", "expected an origin-form target such as /healthz, got '" + path + "'");
+        }
+        return new HealthCheckConfig(s.bool("enabled"), s.duration("interval"), s.duration("jitter"),
+                s.duration("timeout"), path, s.optionalString("host"), expect, s.integer("rise", 1, 100),
+                s.integer("fall", 1, 100));
     }
 
     private List<EndpointConfig> endpoints(Section cluster, Defaults defaults) {

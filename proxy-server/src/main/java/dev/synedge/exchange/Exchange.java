@@ -3,6 +3,7 @@ package dev.synedge.exchange;
 import dev.synedge.accesslog.Termination;
 import dev.synedge.config.ClusterConfig;
 import dev.synedge.config.HttpConfig;
+import dev.synedge.config.RetryConfig;
 import dev.synedge.http.BodyKind;
 import dev.synedge.http.ErrorResponse;
 import dev.synedge.http.HttpError;
@@ -62,6 +63,7 @@ final class Exchange implements UpstreamSocket.Owner {
     private Phase phase = Phase.ROUTING;
     private LocalCluster cluster;
     private boolean tunnelRequested;
+    private boolean replaySafe;
     /** The current attempt, or the last one once released; null when none could be made. */
     private UpstreamAttempt attempt;
     private int retries;
@@ -86,6 +88,7 @@ final class Exchange implements UpstreamSocket.Owner {
         this.output = new ClientOutput(ctx);
         this.relay = new ResponseRelay(this, ctx, output, loop, request, parsed.response, parsed.responseParser(),
                 parsed.responseBody());
+        loop.exchangeStarted();
     }
 
     // ---------------------------------------------------------------- start
@@ -123,11 +126,10 @@ final class Exchange implements UpstreamSocket.Owner {
         if (phase == Phase.DONE) {
             return;
         }
-        boolean replaySafe = route.replaySafe(request.method());
-        if (replaySafe) {
-            forwarder.keepForReplay();
-        }
-        connect(chosen, -1, replaySafe);
+        // Kept whatever the method: a request that reached no endpoint may go again all the same.
+        forwarder.keepForReplay();
+        replaySafe = route.replaySafe(request.method());
+        connect(chosen, -1);
     }
 
     /**
@@ -163,7 +165,7 @@ final class Exchange implements UpstreamSocket.Owner {
      * {@code excluded} when another exists): an idle pooled connection on a first try, else a
      * new one.
      */
-    private void connect(int chosen, int excluded, boolean replaySafe) {
+    private void connect(int chosen, int excluded) {
         int index = chosen >= 0 ? chosen : cluster.pick(excluded);
         if (index < 0 && excluded >= 0) {
             index = cluster.pick(-1);
@@ -225,7 +227,7 @@ final class Exchange implements UpstreamSocket.Owner {
         }
         try {
             if (forwarder.flush(upstream, phase == Phase.TUNNEL) && phase == Phase.AWAITING_RESPONSE) {
-                timer.set(cluster.config().timeouts().responseHead().toNanos());
+                timer.set(responseHeadTimeout());
             }
         } catch (NativeException e) {
             upstreamIoFailed(e);
@@ -285,10 +287,17 @@ final class Exchange implements UpstreamSocket.Owner {
         }
         phase = Phase.AWAITING_RESPONSE;
         if (forwarder.sent()) {
-            timer.set(cluster.config().timeouts().responseHead().toNanos());
+            timer.set(responseHeadTimeout());
         } else {
             watchRequestBody();
         }
+    }
+
+    /** The response-head timeout of one try: the retry policy's per-try timeout, else the cluster's. */
+    private long responseHeadTimeout() {
+        ClusterConfig config = cluster.config();
+        return (config.retries().perTryTimeout() != null ? config.retries().perTryTimeout()
+                : config.timeouts().responseHead()).toNanos();
     }
 
     @Override
@@ -314,19 +323,40 @@ final class Exchange implements UpstreamSocket.Owner {
     void firstResponseBytes() {
         phase = Phase.RESPONSE_HEAD;
         record.firstByte(forwarder.sentNanos());
-        forwarder.dropReplay();
         attempt.connected();
         timer.set(cluster.config().timeouts().idle().toNanos());
     }
 
+    /**
+     * A final response head with {@code status} came. When the retry policy retries it, the
+     * try is abandoned (nothing of it reached the client) and the request goes again; returns
+     * whether it did.
+     */
+    boolean retriedOn(int status) {
+        if (!cluster.config().retries().statuses().contains(status) || !mayRetry(Retries.Failure.STATUS, status)) {
+            return false;
+        }
+        attempt.answered(status);
+        log.info("{}: upstream {} answered {}; retrying on a new connection", this, attempt.endpoint(), status);
+        int index = attempt.index();
+        attempt.abort();
+        relay.discardResponse();
+        timer.clear();
+        retry(index);
+        return true;
+    }
+
     /** The final response head was parsed; its body follows. */
-    void headParsed() {
+    void headParsed(int status) {
+        attempt.answered(status);
+        forwarder.dropReplay();
         phase = Phase.RESPONSE_BODY;
         timer.set(cluster.config().timeouts().idle().toNanos());
     }
 
     /** The upstream answered the upgrade with 101: from here bytes flow both ways as they are. */
     void startTunnel() {
+        forwarder.dropReplay();
         phase = Phase.TUNNEL;
         timer.clear();
         ctx.flush();
@@ -381,29 +411,46 @@ final class Exchange implements UpstreamSocket.Owner {
 
     /**
      * The attempt on endpoint {@code index} failed (refused, reset, closed, connect timeout)
-     * before any response byte. A replay-safe request whose bytes are all held goes once more on
-     * a new connection; anything else is answered 502, or 504 for a timeout.
+     * before any response byte: the request goes again where the retry policy allows (see
+     * {@link Retries}); else it is answered 502, or 504 for a timeout.
      */
     private void upstreamFailedBeforeResponse(int index, NativeException cause) {
+        Retries.Failure failure = attempt == null || phase == Phase.CONNECTING ? Retries.Failure.CONNECT
+                : Retries.Failure.RESET;
         boolean wasNew = attempt != null && !attempt.reused();
         if (attempt != null && attempt.socket() != null) {
-            attempt.failed();
+            attempt.failed(cause.getMessage());
             attempt.abort();
         }
         timer.clear();
         Endpoint endpoint = cluster.endpoint(index);
-        if (forwarder.replayable() && retries == 0) {
+        if (mayRetry(failure, 0)) {
             log.info("{}: {} upstream connection to {} failed before a response ({}); retrying on a new connection",
-                    this, wasNew ? "new" : "reused", endpoint, cause.getMessage());
-            retries++;
-            forwarder.replay();
-            attempt = null;
-            connect(-1, index, true);
+                    this, attempt == null ? "a" : wasNew ? "new" : "reused", endpoint, cause.getMessage());
+            retry(index);
             return;
         }
-        int code = cause.errno() == Errno.ETIMEDOUT ? 504 : 502;
-        answer(code, "upstream " + endpoint + ": " + cause.getMessage(),
-                cause.errno() == Errno.ECONNREFUSED ? Termination.UPSTREAM_REFUSED : Termination.UPSTREAM_RESET);
+        boolean timedOut = cause.errno() == Errno.ETIMEDOUT;
+        answer(timedOut ? 504 : 502, "upstream " + endpoint + ": " + cause.getMessage(),
+                timedOut ? Termination.UPSTREAM_TIMEOUT
+                : cause.errno() == Errno.ECONNREFUSED ? Termination.UPSTREAM_REFUSED : Termination.UPSTREAM_RESET);
+    }
+
+    private boolean mayRetry(Retries.Failure failure, int status) {
+        RetryConfig policy = cluster.config().retries();
+        return Retries.allowed(policy, failure, status, replaySafe, forwarder.replayable(), retries,
+                retries > 0 || loop.retryBudget(policy.budgetPercent()));
+    }
+
+    /** Sends the request again, on a new connection to another endpoint than {@code excluded} where there is one. */
+    private void retry(int excluded) {
+        if (retries == 0) {
+            loop.retryStarted();
+        }
+        retries++;
+        forwarder.replay();
+        attempt = null;
+        connect(-1, excluded);
     }
 
     void upstreamIoFailed(NativeException cause) {
@@ -473,18 +520,22 @@ final class Exchange implements UpstreamSocket.Owner {
                         config.timeouts().idle());
                 answer(504, "upstream " + endpoint + " did not take the request", Termination.UPSTREAM_TIMEOUT);
             }
-            case CONNECT, RESPONSE_HEAD -> {
-                boolean connect = what == Timeouts.Expiry.CONNECT;
-                log.info("{}: upstream {} {} timeout ({})", this, endpoint, connect ? "connect" : "response head",
-                        connect ? config.timeouts().connect() : config.timeouts().responseHead());
-                if (connect && forwarder.replayable() && retries == 0) {
-                    upstreamFailedBeforeResponse(attempt.index(),
-                            new NativeException("connect", endpoint.toString(), Errno.ETIMEDOUT));
+            case CONNECT -> {
+                log.info("{}: upstream {} connect timeout ({})", this, endpoint, config.timeouts().connect());
+                upstreamFailedBeforeResponse(attempt.index(),
+                        new NativeException("connect", endpoint.toString(), Errno.ETIMEDOUT));
+            }
+            case RESPONSE_HEAD -> {
+                log.info("{}: upstream {} response head timeout ({})", this, endpoint,
+                        Duration.ofNanos(responseHeadTimeout()));
+                attempt.timedOut();
+                if (mayRetry(Retries.Failure.RESPONSE_HEAD_TIMEOUT, 0)) {
+                    int index = attempt.index();
+                    attempt.abort();
+                    retry(index);
                     return;
                 }
-                attempt.timedOut();
-                answer(504, "upstream " + endpoint + " " + (connect ? "connect" : "response head") + " timeout",
-                        Termination.UPSTREAM_TIMEOUT);
+                answer(504, "upstream " + endpoint + " response head timeout", Termination.UPSTREAM_TIMEOUT);
             }
         }
     }
@@ -603,6 +654,7 @@ final class Exchange implements UpstreamSocket.Owner {
             attempt.abort();
         }
         forwarder.release();
+        loop.exchangeFinished(retries > 0);
         record.ended(answered != 0 ? answered : relay.status(), forwarder.bytesFromClient(), output.bytes(),
                 cluster, attempt, retries);
     }

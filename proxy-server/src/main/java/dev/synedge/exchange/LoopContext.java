@@ -7,6 +7,7 @@ import dev.synedge.body.BodyPolicy;
 import dev.synedge.body.SplicePipes;
 import dev.synedge.body.ZeroCopyProbe;
 import dev.synedge.config.ClusterConfig;
+import dev.synedge.health.HealthChecks;
 import dev.synedge.net.IoVector;
 import dev.synedge.routing.ProxyRuntime;
 import dev.synedge.upstream.EndpointStates;
@@ -34,6 +35,7 @@ public final class LoopContext {
     private final IoEventLoop loop;
     private final Supplier<ProxyRuntime> runtimes;
     private final EndpointStates endpointStates;
+    private final HealthChecks health;
     private final Supplier<AccessLog> accessLogs;
     /** The access log of the current runtime, taken with it (a reload may replace it). */
     private AccessLog accessLog;
@@ -50,14 +52,19 @@ public final class LoopContext {
     /** Open client connections of this loop, so that shutdown can close them itself. */
     private final Set<Channel> clients = new HashSet<>();
     private boolean draining;
+    /** Exchanges in flight on this loop, and how many of them are retrying: the retry budget. */
+    private int exchangesInFlight;
+    private int retriesInFlight;
 
     /** {@code zeroCopyProbe}: shared by the server's loops. */
     public LoopContext(IoEventLoop loop, Supplier<ProxyRuntime> runtimes, EndpointStates endpointStates,
-                       Supplier<AccessLog> accessLogs, Consumer<AccessRecord> observer, ZeroCopyProbe zeroCopyProbe) {
+                       HealthChecks health, Supplier<AccessLog> accessLogs, Consumer<AccessRecord> observer,
+                       ZeroCopyProbe zeroCopyProbe) {
         this.loop = loop;
         this.zeroCopyProbe = zeroCopyProbe;
         this.runtimes = runtimes;
         this.endpointStates = endpointStates;
+        this.health = health;
         this.accessLogs = accessLogs;
         this.accessLog = accessLogs.get();
         this.observer = observer;
@@ -75,7 +82,7 @@ public final class LoopContext {
             Map<String, LocalCluster> next = new HashMap<>();
             for (ClusterConfig cluster : current.config().clusters().values()) {
                 BodyCounters counters = bodyCounters.computeIfAbsent(cluster.name(), name -> new BodyCounters());
-                next.put(cluster.name(), new LocalCluster(cluster, loop, counters));
+                next.put(cluster.name(), new LocalCluster(cluster, loop, counters, health.cluster(cluster.name())));
             }
             clusters.values().forEach(LocalCluster::retire);
             clusters = next;
@@ -135,6 +142,28 @@ public final class LoopContext {
         if (observer != null) {
             observer.accept(record);
         }
+    }
+
+    void exchangeStarted() {
+        exchangesInFlight++;
+    }
+
+    /** An exchange ended; {@code retried}: it had made a retry. */
+    void exchangeFinished(boolean retried) {
+        exchangesInFlight--;
+        if (retried) {
+            retriesInFlight--;
+        }
+    }
+
+    /** Whether an exchange may start retrying: the budget is {@code percent} of the exchanges in flight. */
+    boolean retryBudget(int percent) {
+        return Retries.budget(retriesInFlight, exchangesInFlight, percent);
+    }
+
+    /** An exchange starts retrying (its first retry). */
+    void retryStarted() {
+        retriesInFlight++;
     }
 
     /**

@@ -23,8 +23,8 @@ import java.util.List;
  *
  * <p>ByteBuf ownership: {@link #queue} holds the head, framing written here and retained
  * slices of the client input, each released once written upstream; {@link #replay} holds
- * retained duplicates of everything first queued, released at the first response byte or
- * handed to the queue by {@link #replay()}. {@link #release} frees both.
+ * retained duplicates of everything first queued, until the final response head, and each
+ * retry queues duplicates of them ({@link #replay()}). {@link #release} frees both.
  */
 final class RequestForwarder {
 
@@ -151,14 +151,15 @@ final class RequestForwarder {
         return replay != null;
     }
 
-    /** Queues the request again from its copy, dropping what was left of the first try. */
+    /** Queues the request again from its copy, dropping what was left of the try before; the copy stays for another. */
     void replay() {
         releaseQueue();
-        queue.addAll(replay);
-        replay = null;
+        for (ByteBuf buf : replay) {
+            queue.add(buf.retainedDuplicate());
+        }
     }
 
-    /** The first response byte came: the request will not be sent again. */
+    /** The final response head came: the request will not be sent again. */
     void dropReplay() {
         if (replay != null) {
             replay.forEach(ByteBuf::release);

@@ -233,6 +233,9 @@ final class ResponseRelay {
             exchange.upstreamProtocolError("101 to a request that asked for no upgrade");
             return false;
         }
+        if (exchange.retriedOn(response.status())) {
+            return false;
+        }
         status = response.status();
         framing = response.isSwitchingProtocols() ? RelayFraming.NONE : RelayFraming.of(response, request);
         // A client whose request body is not all read cannot send another request here; a
@@ -252,7 +255,7 @@ final class ResponseRelay {
             exchange.startTunnel();
             return false;
         }
-        exchange.headParsed();
+        exchange.headParsed(status);
         body.reset(response);
         chooseBodyPath();
         return true;
@@ -274,6 +277,18 @@ final class ResponseRelay {
             case SPLICE -> pump = new SplicePump(exchange, this, output, loop, ctx, body, counters);
             case COPY -> pump = null;
         }
+    }
+
+    /**
+     * The response will not be relayed (its status is retried elsewhere): what was read of it
+     * goes, and the next response is parsed from scratch.
+     */
+    void discardResponse() {
+        if (input != null) {
+            input.release();
+            input = null;
+        }
+        parser.reset();
     }
 
     /** The fast path cannot go on (no pipe for a splice): the rest of the body is copied. */

@@ -83,9 +83,9 @@ final class Timeouts {
                         : new Expired(Expiry.REQUEST_BODY);
             }
             case CONNECTING -> {
-                // A SYN that carried the whole request (Fast Open) may have reached the endpoint:
-                // its silence is a response that did not come, not a connect that failed.
-                return new Expired(s.requestSent() ? Expiry.RESPONSE_HEAD : Expiry.CONNECT);
+                // Even a SYN that carried the request (Fast Open, replay-safe requests only) is a
+                // connect that failed while no SYN-ACK came: the retry policy says what follows.
+                return new Expired(Expiry.CONNECT);
             }
             default -> throw new IllegalArgumentException("no timer in phase " + s.phase());
         }

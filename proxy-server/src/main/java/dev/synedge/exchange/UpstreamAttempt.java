@@ -121,12 +121,22 @@ final class UpstreamAttempt {
         endpointState().record(fastOpen, rtt, cluster.config().fastopenBackoff(), System.nanoTime());
     }
 
-    /** The connection failed (refused, reset, closed) before any response byte: a new one counts against Fast Open. */
-    void failed() {
+    /**
+     * The connection failed (refused, reset, closed) before any response byte. A new one counts
+     * against Fast Open and against the endpoint's health; a reused one does not: an idle
+     * connection the endpoint closed just then says nothing about it.
+     */
+    void failed(String why) {
         if (opened) {
             fastOpen = socket.fastOpen() ? FastOpenOutcome.CONNECTION_FAILED : FastOpenOutcome.NOT_TRIED;
             endpointState().record(fastOpen, 0, cluster.config().fastopenBackoff(), System.nanoTime());
+            cluster.health().failed(index, why);
         }
+    }
+
+    /** The endpoint answered with a final response head: its status tells its health. */
+    void answered(int status) {
+        cluster.health().answered(index, status);
     }
 
     /**
@@ -139,6 +149,7 @@ final class UpstreamAttempt {
             endpointState().record(FastOpenOutcome.CONNECTION_FAILED, 0, cluster.config().fastopenBackoff(),
                     System.nanoTime());
         }
+        cluster.health().failed(index, "no response head in time");
     }
 
     private EndpointState endpointState() {

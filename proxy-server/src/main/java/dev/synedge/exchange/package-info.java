@@ -23,6 +23,6 @@
  * <p>Everything here runs on the event loop of the client connection; the server package wires
  * it to listeners.
  *
- * <p>May use: http, routing, upstream, body, accesslog, config, net, Netty, SLF4J.
+ * <p>May use: accesslog, body, config, health, http, net, routing, upstream, Netty, SLF4J.
  */
 package dev.synedge.exchange;

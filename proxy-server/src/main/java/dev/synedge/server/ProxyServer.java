@@ -9,6 +9,7 @@ import dev.synedge.config.ListenerConfig;
 import dev.synedge.config.ProxyConfig;
 import dev.synedge.exchange.ExchangeCounters;
 import dev.synedge.exchange.LoopContext;
+import dev.synedge.health.HealthChecks;
 import dev.synedge.listener.BoundListener;
 import dev.synedge.net.FastOpenMode;
 import dev.synedge.net.KernelState;
@@ -68,6 +69,7 @@ public final class ProxyServer implements AutoCloseable {
     private final Listeners listeners;
     private final EndpointStates endpointStates;
     private final AtomicReference<AccessLog> accessLog;
+    private final HealthChecks health;
     private final CountDownLatch cut = new CountDownLatch(1);
     private final CountDownLatch stopped = new CountDownLatch(1);
     private final AtomicBoolean draining = new AtomicBoolean();
@@ -77,13 +79,14 @@ public final class ProxyServer implements AutoCloseable {
 
     private ProxyServer(MultiThreadIoEventLoopGroup group, AtomicReference<ProxyRuntime> runtime,
                         Map<EventLoop, LoopContext> loops, Listeners listeners, EndpointStates states,
-                        AtomicReference<AccessLog> accessLog) {
+                        AtomicReference<AccessLog> accessLog, HealthChecks health) {
         this.group = group;
         this.runtime = runtime;
         this.loops = loops;
         this.listeners = listeners;
         this.endpointStates = states;
         this.accessLog = accessLog;
+        this.health = health;
     }
 
     /** Starts with {@code config}; {@code observer} (may be null) sees every ended exchange. */
@@ -108,16 +111,18 @@ public final class ProxyServer implements AutoCloseable {
         try {
             AtomicReference<ProxyRuntime> runtime = new AtomicReference<>(ProxyRuntime.of(config));
             EndpointStates states = new EndpointStates(config.endpointState());
+            HealthChecks health = new HealthChecks(config.clusters().values());
             AtomicReference<AccessLog> accessLog = new AtomicReference<>(AccessLog.open(config.accessLog()));
             Map<EventLoop, LoopContext> loops = new LinkedHashMap<>();
             ZeroCopyProbe zeroCopyProbe = new ZeroCopyProbe();
             for (EventExecutor executor : group) {
                 IoEventLoop loop = (IoEventLoop) executor;
-                loops.put(loop, new LoopContext(loop, runtime::get, states, accessLog::get, observer, zeroCopyProbe));
+                loops.put(loop, new LoopContext(loop, runtime::get, states, health, accessLog::get, observer,
+                        zeroCopyProbe));
             }
             Listeners listeners = new Listeners(loops);
             listeners.bindAll(config.listeners(), inherited);
-            return new ProxyServer(group, runtime, loops, listeners, states, accessLog);
+            return new ProxyServer(group, runtime, loops, listeners, states, accessLog, health);
         } catch (IOException | InterruptedException | RuntimeException e) {
             group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
             throw e;
@@ -181,6 +186,7 @@ public final class ProxyServer implements AutoCloseable {
             notApplied.add("event-loops " + current.eventLoops() + " -> " + next.eventLoops()
                     + ": the event loops are made at start; restart (or take over with a new process) to change them");
         }
+        health.apply(next.clusters().values());
         runtime.set(nextRuntime);
         return new ReloadReport(applied, notApplied);
     }
@@ -360,6 +366,7 @@ public final class ProxyServer implements AutoCloseable {
             return;
         }
         logBodyCounters();
+        health.close();
         if (takeovers != null) {
             takeovers.close();
         }

@@ -3,6 +3,7 @@ package dev.synedge.upstream;
 import dev.synedge.body.BodyCounters;
 import dev.synedge.config.ClusterConfig;
 import dev.synedge.config.EndpointConfig;
+import dev.synedge.health.ClusterHealth;
 import dev.synedge.net.LinuxSocket;
 import dev.synedge.net.NativeException;
 import dev.synedge.net.PageSegments;
@@ -29,11 +30,18 @@ public final class LocalCluster {
     private final BodyCounters bodyCounters;
     /** Per endpoint: the MSS that makes its segments whole pages, 0 for none; -1 until probed. */
     private final int[] pageSegments;
+    private final ClusterHealth health;
+    /** No endpoint is available: picks disregard health (see {@link ClusterHealth#panicking}). */
+    private boolean panic;
 
-    /** {@code bodyCounters}: this loop's counters for the cluster's name, kept across reloads. */
-    public LocalCluster(ClusterConfig config, EventLoop loop, BodyCounters bodyCounters) {
+    /**
+     * {@code bodyCounters}: this loop's counters for the cluster's name, kept across reloads;
+     * {@code health}: the cluster's endpoint health, shared by the loops.
+     */
+    public LocalCluster(ClusterConfig config, EventLoop loop, BodyCounters bodyCounters, ClusterHealth health) {
         this.config = config;
         this.bodyCounters = bodyCounters;
+        this.health = health;
         List<EndpointConfig> configured = config.endpoints();
         this.endpoints = new Endpoint[configured.size()];
         this.pools = new UpstreamPool[configured.size()];
@@ -101,15 +109,31 @@ public final class LocalCluster {
         return outstanding[index];
     }
 
-    /** An endpoint can take an exchange: it has an idle connection or room for a new one. */
+    /**
+     * An endpoint can take an exchange: it has an idle connection or room for a new one, and
+     * its health allows (unless no endpoint's does).
+     */
     boolean available(int index) {
         UpstreamPool pool = pools[index];
-        return pool.idleConnections() > 0 || pool.mayOpen();
+        return (pool.idleConnections() > 0 || pool.mayOpen()) && (panic || health.available(index));
     }
 
     /** The endpoint for the next exchange, avoiding {@code excluded} (-1 for none); -1 if none. */
     public int pick(int excluded) {
-        return balancer.pick(this, excluded);
+        int index = balancer.pick(this, excluded);
+        if (index < 0) {
+            panic = true;
+            index = balancer.pick(this, excluded);
+            panic = false;
+            if (index >= 0) {
+                health.panicking();
+            }
+        }
+        return index;
+    }
+
+    public ClusterHealth health() {
+        return health;
     }
 
     public void exchangeStarted(int index) {

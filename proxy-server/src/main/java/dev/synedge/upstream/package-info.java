@@ -10,6 +10,6 @@
  * body it uses the per-cluster counters and the socket's zero-copy window; it knows nothing of
  * exchanges or HTTP.
  *
- * <p>May use: body, config, net, Caffeine, Netty, SLF4J.
+ * <p>May use: body, config, health, net, Caffeine, Netty, SLF4J.
  */
 package dev.synedge.upstream;

@@ -31,6 +31,14 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 class ConfigLoaderTest {
 
+    static final RetryConfig DEFAULT_RETRIES = new RetryConfig(1,
+            Set.of(RetryConfig.Condition.CONNECT_FAILURE, RetryConfig.Condition.RESET), Set.of(), null, 20);
+    static final OutlierConfig DEFAULT_OUTLIERS = new OutlierConfig(3, 0, Set.of(502, 503, 504),
+            Duration.ofSeconds(30), Duration.ofMinutes(5), 50);
+    static final HealthCheckConfig DEFAULT_HEALTH_CHECK = new HealthCheckConfig(false, Duration.ofSeconds(5),
+            Duration.ofSeconds(1), Duration.ofSeconds(2), "/", null, List.of(new HealthCheckConfig.StatusRange(200, 399)),
+            2, 3);
+
     private static final String FULL = """
             synedge {
               event-loops = 2
@@ -82,6 +90,11 @@ class ConfigLoaderTest {
                   pool { max-idle = 8, idle-timeout = 15s, max-requests = 1000 }
                   timeouts { connect = 500ms, response-head = 10s, idle = 20s }
                   fastopen-backoff { failures = 5, initial = 10s, max = 10m }
+                  retries { max = 2, on = [connect-failure, 503], per-try-timeout = 3s, budget-percent = 10 }
+                  outlier-detection { consecutive-failures = 5, consecutive-errors = 2, error-statuses = [503],
+                                      ejection = 10s, max-ejection = 1m, max-ejected-percent = 30 }
+                  health-check { enabled = true, interval = 2s, path = "/healthz", host = "api.internal",
+                                 expect = ["200", "300-301"], rise = 1, fall = 2 }
                 }
                 web { endpoints = [ "localhost:9003" ] }
               }
@@ -127,13 +140,19 @@ class ConfigLoaderTest {
                 LoadBalancing.LEAST_OUTSTANDING, true, true, ResponseBody.ZERO_COPY, 100,
                 new PoolConfig(8, Duration.ofSeconds(15), 1000),
                 new TimeoutsConfig(Duration.ofMillis(500), Duration.ofSeconds(10), Duration.ofSeconds(20)),
-                new FastopenBackoffConfig(5, Duration.ofSeconds(10), Duration.ofMinutes(10)));
+                new FastopenBackoffConfig(5, Duration.ofSeconds(10), Duration.ofMinutes(10)),
+                new RetryConfig(2, Set.of(RetryConfig.Condition.CONNECT_FAILURE), Set.of(503), Duration.ofSeconds(3), 10),
+                new OutlierConfig(5, 2, Set.of(503), Duration.ofSeconds(10), Duration.ofMinutes(1), 30),
+                new HealthCheckConfig(true, Duration.ofSeconds(2), Duration.ofSeconds(1), Duration.ofSeconds(2),
+                        "/healthz", "api.internal", List.of(new HealthCheckConfig.StatusRange(200, 200),
+                        new HealthCheckConfig.StatusRange(300, 301)), 1, 2));
         List<EndpointConfig> localhost = Arrays.stream(InetAddress.getAllByName("localhost")).distinct()
                 .map(a -> new EndpointConfig("localhost:9003", new InetSocketAddress(a, 9003), 1)).toList();
         ClusterConfig web = new ClusterConfig("web", localhost, LoadBalancing.ROUND_ROBIN, false, false,
                 ResponseBody.AUTO, 0, new PoolConfig(64, Duration.ofSeconds(60), 0),
                 new TimeoutsConfig(Duration.ofSeconds(2), Duration.ofSeconds(30), Duration.ofSeconds(60)),
-                new FastopenBackoffConfig(3, Duration.ofSeconds(30), Duration.ofMinutes(30)));
+                new FastopenBackoffConfig(3, Duration.ofSeconds(30), Duration.ofMinutes(30)), DEFAULT_RETRIES,
+                DEFAULT_OUTLIERS, DEFAULT_HEALTH_CHECK);
         ProxyConfig expected = new ProxyConfig(2, true, listeners, http, routes, Map.of("api", api, "web", web),
                 new EndpointStateConfig(500, Duration.ofMinutes(10)),
                 new AccessLogConfig(false, AccessLogConfig.Format.JSON, Path.of("/tmp/synedge-access.log")),

@@ -106,10 +106,10 @@ class TimeoutsTest {
     }
 
     @Test
-    void aFastOpenSynThatCarriedTheWholeRequestIsAResponseHeadTimeout() {
+    void aFastOpenSynThatCarriedTheWholeRequestButGotNoSynAckIsAConnectTimeout() {
         State sentInSyn = new State(Phase.CONNECTING, true, false, false, false, 0, 0);
 
-        assertThat(check(sentInSyn, 0)).isEqualTo(new Expired(Expiry.RESPONSE_HEAD));
+        assertThat(check(sentInSyn, 0)).isEqualTo(new Expired(Expiry.CONNECT));
     }
 
     @ParameterizedTest

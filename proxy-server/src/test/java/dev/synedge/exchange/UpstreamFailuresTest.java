@@ -149,7 +149,7 @@ class UpstreamFailuresTest {
             assertThat(record.retries()).isEqualTo(1);
             client.send("POST /x HTTP/1.1\r\nHost: a.example\r\nContent-Length: 1\r\n\r\nx");
             assertThat(client.read().rawText()).isEqualTo(Canned.keepAlive(502));
-            assertThat(proxy.nextExchange().retries()).isZero();
+            assertThat(proxy.nextExchange().retries()).as("a refused POST reached nothing: retried too").isEqualTo(1);
             assertThat(log.await("WARN GET all -> 502", "127.0.0.1:" + dead)).containsIgnoringCase("refused");
         }
     }
@@ -308,7 +308,7 @@ class UpstreamFailuresTest {
     }
 
     @Test
-    void aConnectTimeoutGets504AfterOneRetryForGetAndNoneForPost() throws Exception {
+    void aConnectTimeoutGets504AfterOneRetryWhateverTheMethod() throws Exception {
         try (LogCapture log = LogCapture.of("dev.synedge.exchange");
              Blackhole blackhole = new Blackhole();
              TestProxy proxy = proxy("\"127.0.0.1:%d\"".formatted(blackhole.port()), "timeouts.connect = 300ms", "");
@@ -324,9 +324,10 @@ class UpstreamFailuresTest {
             start = System.nanoTime();
             client.send("POST /x HTTP/1.1\r\nHost: a.example\r\nContent-Length: 1\r\n\r\nx");
             assertThat(client.read().rawText()).isEqualTo(Canned.keepAlive(504));
-            assertThat((System.nanoTime() - start) / 1_000_000).as("one connect timeout").isBetween(250L, 1500L);
-            assertThat(proxy.nextExchange().retries()).isZero();
-            log.await("WARN POST all -> 504", "connect timeout");
+            assertThat((System.nanoTime() - start) / 1_000_000).as("two connect timeouts: nothing reached the endpoint")
+                    .isBetween(550L, 3000L);
+            assertThat(proxy.nextExchange().retries()).isEqualTo(1);
+            log.await("WARN POST all -> 504", "ETIMEDOUT");
         }
     }
 }
