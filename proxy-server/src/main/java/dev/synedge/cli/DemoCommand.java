@@ -5,6 +5,7 @@ import dev.synedge.accesslog.SynData;
 import dev.synedge.config.ClusterConfig;
 import dev.synedge.config.ProxyConfig;
 import dev.synedge.demo.DemoOrigin;
+import dev.synedge.net.AddressText;
 import dev.synedge.server.ProxyServer;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -49,10 +50,10 @@ final class DemoCommand implements Callable<Integer> {
         try (DemoOrigin origin = DemoOrigin.start(originAddress);
              ProxyServer proxy = ProxyServer.start(loaded, record -> show(out, record))) {
             InetSocketAddress listen = proxy.listeners().get(0).address();
-            String base = "http://" + (listen.getAddress().isAnyLocalAddress() ? "127.0.0.1" : hostOf(listen))
-                    + ":" + listen.getPort();
-            out.println("synedge demo: proxy on " + listen + " -> demo origin on " + origin.address()
-                    + " (config " + file + ")");
+            String base = "http://" + (listen.getAddress().isAnyLocalAddress()
+                    ? "127.0.0.1:" + listen.getPort() : AddressText.of(listen));
+            out.println("synedge demo: proxy on " + AddressText.of(listen) + " -> demo origin on "
+                    + AddressText.of(origin.address()) + " (config " + file + ")");
             out.println();
             out.println("Try, in another terminal:");
             out.println("  curl -s " + base + "/hello");
@@ -80,16 +81,11 @@ final class DemoCommand implements Callable<Integer> {
         int port = e.address().getPort();
         if (e.addressInUse()) {
             return "synedge demo: port " + port + " is in use, so the demo origin cannot listen on "
-                    + e.hostAndPort() + "; stop what listens there (ss -ltnp 'sport = :" + port
+                    + AddressText.of(e.address()) + "; stop what listens there (ss -ltnp 'sport = :" + port
                     + "' shows it) or give cluster demo-origin another port in " + file;
         }
         return "synedge demo: the demo origin " + e.getMessage() + "; give cluster demo-origin another endpoint in "
                 + file;
-    }
-
-    private static String hostOf(InetSocketAddress address) {
-        String host = address.getAddress().getHostAddress();
-        return host.indexOf(':') >= 0 ? "[" + host + "]" : host;
     }
 
     private static void show(PrintWriter out, AccessRecord r) {

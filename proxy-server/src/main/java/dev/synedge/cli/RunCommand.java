@@ -2,6 +2,7 @@ package dev.synedge.cli;
 
 import dev.synedge.config.ProxyConfig;
 import dev.synedge.listener.BoundListener;
+import dev.synedge.net.AddressText;
 import dev.synedge.net.NativeException;
 import dev.synedge.net.Signals;
 import dev.synedge.server.ProxyServer;
@@ -105,7 +106,7 @@ final class RunCommand implements Callable<Integer> {
         // sent on seeing them must find the reload handler, not the JVM's, which exits.
         PrintWriter out = spec.commandLine().getOut();
         for (BoundListener listener : server.listeners()) {
-            out.println("synedge: listener " + listener.name() + " on " + listener.address());
+            out.println("synedge: listener " + listener.name() + " on " + AddressText.of(listener.address()));
         }
         out.flush();
         server.awaitStopped();

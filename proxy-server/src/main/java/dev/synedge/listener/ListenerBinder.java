@@ -1,6 +1,7 @@
 package dev.synedge.listener;
 
 import dev.synedge.config.ListenerConfig;
+import dev.synedge.net.AddressText;
 import dev.synedge.net.Errno;
 import dev.synedge.net.FastOpen;
 import dev.synedge.net.LinuxSocket;
@@ -113,7 +114,7 @@ public final class ListenerBinder {
         } catch (NativeException e) {
             String why = e.errno() == Errno.EADDRINUSE ? "address already in use (another process listens there)"
                     : e.getMessage();
-            throw new IOException("listener " + config.name() + ": bind " + address + ": " + why, e);
+            throw new IOException("listener " + config.name() + ": bind " + AddressText.of(address) + ": " + why, e);
         }
     }
 
@@ -134,7 +135,7 @@ public final class ListenerBinder {
                 .option(EpollChannelOption.SO_REUSEPORT, config.reusePort());
         ChannelFuture bound = bootstrap.bind(address).await();
         if (!bound.isSuccess()) {
-            throw new IOException("listener " + config.name() + ": bind " + address + ": "
+            throw new IOException("listener " + config.name() + ": bind " + AddressText.of(address) + ": "
                     + bound.cause().getMessage(), bound.cause());
         }
         return bound.channel();

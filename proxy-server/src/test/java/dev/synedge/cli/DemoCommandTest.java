@@ -49,7 +49,7 @@ class DemoCommandTest {
         KernelRequirement.require(Curl.available(), "curl", "/usr/bin/curl not found; apt-get install curl");
         int originPort = freePort();
         try (SynedgeProcess demo = new SynedgeProcess("demo", "--config", config(0, originPort).toString())) {
-            demo.await("synedge demo: proxy on /127\\.0\\.0\\.1:\\d+ -> demo origin on /127\\.0\\.0\\.1:" + originPort);
+            demo.await("^synedge demo: proxy on 127\\.0\\.0\\.1:\\d+ -> demo origin on 127\\.0\\.0\\.1:" + originPort + " ");
             demo.await("Ctrl-C stops");
             List<String> commands = demo.all().stream().filter(line -> line.startsWith("  curl ")).toList();
             assertThat(commands).hasSize(4);
@@ -109,7 +109,7 @@ class DemoCommandTest {
                 assertThat(demo.all()).noneMatch(line -> line.contains("Exception") || line.startsWith("\tat "))
                         .filteredOn(line -> line.startsWith("synedge"))
                         .singleElement(STRING)
-                        .startsWith("synedge demo: not started: listener main: bind /127.0.0.1:" + port + ": ")
+                        .startsWith("synedge demo: not started: listener main: bind 127.0.0.1:" + port + ": ")
                         .containsIgnoringCase("address already in use");
             }
         }

@@ -126,9 +126,12 @@ class RunCommandTest {
         try (RecordingUpstream upstream = RecordingUpstream.start(RecordingUpstream.OK)) {
             Files.writeString(file, config(upstream.port(), "one"));
             try (SynedgeProcess synedge = new SynedgeProcess("run", file.toString())) {
-                Matcher listening = synedge.await("synedge: listener main on /127\\.0\\.0\\.1:(\\d+)");
+                Matcher listening = synedge.await("synedge: listener main on 127\\.0\\.0\\.1:(\\d+)$");
                 InetSocketAddress proxy = new InetSocketAddress("127.0.0.1", Integer.parseInt(listening.group(1)));
                 assertThat(configHeader(proxy)).isEqualTo("one");
+                assertThat(synedge.all()).as("the server's own line names the address plainly too")
+                        .anyMatch(line -> line.contains(" - listener main on 127.0.0.1:" + proxy.getPort() + " ("))
+                        .noneMatch(line -> line.contains("/127.0.0.1"));
 
                 Files.writeString(file, config(upstream.port(), "two").replace("cluster = up", "cluster = gone"));
                 synedge.signal("HUP");
@@ -157,7 +160,7 @@ class RunCommandTest {
             Files.writeString(file, config(upstream.port(), "one"));
             // nohup starts the JVM with SIGHUP ignored, which the JVM would keep
             try (SynedgeProcess synedge = new SynedgeProcess(List.of("nohup"), List.of(), null, "run", file.toString())) {
-                Matcher listening = synedge.await("synedge: listener main on /127\\.0\\.0\\.1:(\\d+)");
+                Matcher listening = synedge.await("synedge: listener main on 127\\.0\\.0\\.1:(\\d+)$");
                 InetSocketAddress proxy = new InetSocketAddress("127.0.0.1", Integer.parseInt(listening.group(1)));
                 assertThat(configHeader(proxy)).isEqualTo("one");
 
@@ -171,7 +174,7 @@ class RunCommandTest {
     }
 
     private static InetSocketAddress listening(SynedgeProcess synedge) throws InterruptedException {
-        Matcher listening = synedge.await("synedge: listener main on /?127\\.0\\.0\\.1:(\\d+)");
+        Matcher listening = synedge.await("synedge: listener main on 127\\.0\\.0\\.1:(\\d+)$");
         return new InetSocketAddress("127.0.0.1", Integer.parseInt(listening.group(1)));
     }
 
@@ -315,7 +318,7 @@ class RunCommandTest {
             SynedgeProcess synedge = new SynedgeProcess(List.of(), List.of("-Dlogback.configurationFile=logback.xml"), logs,
                     "run", file.toString());
             try (synedge) {
-                Matcher listening = synedge.await("synedge: listener main on /127\\.0\\.0\\.1:(\\d+)");
+                Matcher listening = synedge.await("synedge: listener main on 127\\.0\\.0\\.1:(\\d+)$");
                 InetSocketAddress proxy = new InetSocketAddress("127.0.0.1", Integer.parseInt(listening.group(1)));
                 assertThat(configHeader(proxy)).isEqualTo("one");
             }
