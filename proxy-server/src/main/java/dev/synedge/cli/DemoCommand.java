@@ -5,6 +5,7 @@ import dev.synedge.accesslog.SynData;
 import dev.synedge.config.ClusterConfig;
 import dev.synedge.config.ProxyConfig;
 import dev.synedge.demo.DemoOrigin;
+import dev.synedge.listener.CannotListen;
 import dev.synedge.net.AddressText;
 import dev.synedge.server.ProxyServer;
 import java.io.IOException;
@@ -67,25 +68,19 @@ final class DemoCommand implements Callable<Integer> {
             Runtime.getRuntime().addShutdownHook(new Thread(stop::countDown, "synedge-demo-stop"));
             stop.await();
         } catch (DemoOrigin.CannotListen e) {
-            err.println(cannotListen(e, file));
+            err.println(e.addressInUse()
+                    ? PortInUse.line("synedge demo", "the demo origin", e.address(), "cluster demo-origin", file)
+                    : "synedge demo: the demo origin " + e.getMessage()
+                            + "; give cluster demo-origin another endpoint in " + file);
+            return 1;
+        } catch (CannotListen e) {
+            err.println(PortInUse.listener("synedge demo", e, file));
             return 1;
         } catch (IOException e) {
             err.println("synedge demo: not started: " + e.getMessage());
             return 1;
         }
         return 0;
-    }
-
-    /** One line: what is wrong and what to do, since the usual cause is a demo already running. */
-    private static String cannotListen(DemoOrigin.CannotListen e, Path file) {
-        int port = e.address().getPort();
-        if (e.addressInUse()) {
-            return "synedge demo: port " + port + " is in use, so the demo origin cannot listen on "
-                    + AddressText.of(e.address()) + "; stop what listens there (ss -ltnp 'sport = :" + port
-                    + "' shows it) or give cluster demo-origin another port in " + file;
-        }
-        return "synedge demo: the demo origin " + e.getMessage() + "; give cluster demo-origin another endpoint in "
-                + file;
     }
 
     private static void show(PrintWriter out, AccessRecord r) {

@@ -2,6 +2,7 @@ package dev.synedge.cli;
 
 import dev.synedge.config.ProxyConfig;
 import dev.synedge.listener.BoundListener;
+import dev.synedge.listener.CannotListen;
 import dev.synedge.net.AddressText;
 import dev.synedge.net.NativeException;
 import dev.synedge.net.Signals;
@@ -82,7 +83,8 @@ final class RunCommand implements Callable<Integer> {
             if (from != null) {
                 from.close();
             }
-            err.println("synedge: not started: " + e.getMessage());
+            err.println(e instanceof CannotListen cannot ? PortInUse.listener("synedge", cannot, file)
+                    : "synedge: not started: " + e.getMessage());
             return 1;
         }
         // Any other way out (System.exit, an error) still closes the server and flushes the logs.
