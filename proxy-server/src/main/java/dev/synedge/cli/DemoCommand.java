@@ -23,7 +23,7 @@ import picocli.CommandLine.Option;
  * {@code synedge demo}: the proxy with conf/synedge.conf in front of an embedded demo origin,
  * printing curl commands to try and, for every request, whether each leg's SYN carried data.
  */
-@Command(name = "demo", mixinStandardHelpOptions = true,
+@Command(name = "demo", mixinStandardHelpOptions = true, versionProvider = Versions.class,
         description = "Run synedge with conf/synedge.conf in front of an embedded demo origin.")
 final class DemoCommand implements Callable<Integer> {
 

@@ -40,7 +40,7 @@ import sun.misc.Signal;
  * refuses or resets no connection.
  * </ul>
  */
-@Command(name = "run", mixinStandardHelpOptions = true,
+@Command(name = "run", mixinStandardHelpOptions = true, versionProvider = Versions.class,
         description = "Run the proxy with a configuration file (default: conf/synedge.conf).")
 final class RunCommand implements Callable<Integer> {
 
