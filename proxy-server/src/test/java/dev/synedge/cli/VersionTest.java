@@ -17,7 +17,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 class VersionTest {
 
     @ParameterizedTest
-    @ValueSource(strings = {"--version", "-V", "run --version", "demo --version", "doctor --version"})
+    @ValueSource(strings = {"--version", "-V", "run --version", "check --version", "demo --version",
+            "doctor --version"})
     void printsVersionCommitJdkAndNetty(String arguments) throws Exception {
         try (SynedgeProcess synedge = new SynedgeProcess(arguments.split(" "))) {
             assertThat(synedge.awaitExit()).isZero();
