@@ -276,7 +276,8 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
 
     /**
      * An access record for a request answered before it became an exchange (its head was
-     * refused or never completed): no method, target or route is known for sure.
+     * refused or never completed): its method, target and version when its request line was
+     * read whole and valid before that, else none; never a route.
      */
     private void logRefused(int status, long bytesSent, Termination termination) {
         long received = in == null ? 0 : in.readableBytes();
@@ -284,9 +285,16 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
             loop.counters().add(status, clientSynData, UpstreamConnection.NONE, SynData.UNKNOWN, 0);
             return;
         }
+        RequestHead head = state == null || !state.request.requestLineValid() ? null : state.request;
+        byte[] target = null;
+        if (head != null) {
+            target = new byte[head.targetEnd() - head.targetStart()];
+            head.buffer().getBytes(head.targetStart(), target);
+        }
         long started = headStartNanos != 0 ? headStartNanos : lastActivityNanos;
         long startMillis = headStartMillis != 0 ? headStartMillis : System.currentTimeMillis();
-        loop.exchangeEnded(new AccessRecord(startMillis, clientAddress, clientPort, listener().name(), null, null, null,
+        loop.exchangeEnded(new AccessRecord(startMillis, clientAddress, clientPort, listener().name(),
+                head == null ? null : head.methodName(), target, head == null ? null : head.version().text(),
                 status, received, bytesSent, null, null, (System.nanoTime() - started) / 1000, -1, -1, null, null,
                 null, clientSynData, UpstreamConnection.NONE, SynData.UNKNOWN, 0, termination));
     }
