@@ -70,9 +70,12 @@ final class ExchangeRecord {
 
     /**
      * The exchange ended: logs and counts it. {@code attempt} is its last upstream attempt
-     * (null when none was made), {@code status} what the client got (0 for nothing).
+     * (null when none was made), {@code sentStatus} what the client got (0 for nothing), logged
+     * as {@link AccessRecord#CLIENT_CLOSED_REQUEST} when nothing was because the client left.
      */
-    void ended(int status, long received, long sent, LocalCluster cluster, UpstreamAttempt attempt, int retries) {
+    void ended(int sentStatus, long received, long sent, LocalCluster cluster, UpstreamAttempt attempt, int retries) {
+        int status = sentStatus == 0 && termination == Termination.CLIENT_CLOSED
+                ? AccessRecord.CLIENT_CLOSED_REQUEST : sentStatus;
         UpstreamConnection connection = attempt == null ? UpstreamConnection.NONE : attempt.connection();
         SynData upstreamSyn = attempt == null ? SynData.UNKNOWN : attempt.synData();
         if (!loop.recordsWanted()) {
