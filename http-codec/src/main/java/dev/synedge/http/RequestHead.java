@@ -1,6 +1,7 @@
 package dev.synedge.http;
 
 import io.netty.buffer.ByteBuf;
+import java.nio.charset.StandardCharsets;
 
 /**
  * A parsed request head (see {@link MessageHead} for the rules on offsets). Filled by
@@ -22,6 +23,7 @@ public final class RequestHead extends MessageHead {
     boolean hostFromTarget;
     boolean expectContinue;
     boolean upgradeRequested;
+    boolean requestLineValid;
 
     public RequestHead() {
     }
@@ -42,10 +44,33 @@ public final class RequestHead extends MessageHead {
         hostFromTarget = false;
         expectContinue = false;
         upgradeRequested = false;
+        requestLineValid = false;
     }
 
     public Method method() {
         return method;
+    }
+
+    /**
+     * The method as sent: {@link Method#name()} for the methods the proxy knows, else its bytes
+     * (allocates). Null until the request line was found valid.
+     */
+    public String methodName() {
+        if (!requestLineValid) {
+            return null;
+        }
+        return method != Method.OTHER ? method.name()
+                : buffer().toString(methodStart(), methodEnd() - methodStart(), StandardCharsets.US_ASCII);
+    }
+
+    /**
+     * The request line was read whole and found valid. Its method, target and version then
+     * stand even when the head failed later (a bad field, too many, a head too large or never
+     * finished): what an access log may report of a refused request. Until then, or when the
+     * request line itself was refused, nothing of it has been validated as a request line.
+     */
+    public boolean requestLineValid() {
+        return requestLineValid;
     }
 
     /** Index of the method's first byte (same as {@link #start()}). */
@@ -127,11 +152,11 @@ public final class RequestHead extends MessageHead {
 
     /** The effective host as a String: allocates, for logs and tests. */
     public String host() {
-        return buffer().toString(hostStart(), hostEnd() - hostStart(), java.nio.charset.StandardCharsets.ISO_8859_1);
+        return buffer().toString(hostStart(), hostEnd() - hostStart(), StandardCharsets.ISO_8859_1);
     }
 
     /** The request target as sent, as a String: allocates, for logs and tests. */
     public String target() {
-        return buffer().toString(targetStart(), targetEnd() - targetStart(), java.nio.charset.StandardCharsets.ISO_8859_1);
+        return buffer().toString(targetStart(), targetEnd() - targetStart(), StandardCharsets.ISO_8859_1);
     }
 }

@@ -126,7 +126,9 @@ public final class RequestHeadParser extends HeadParser<RequestHead> {
         }
         head.targetStart = ts - off;
         head.targetEnd = te - off;
-        return target(a, off, ts, te, head);
+        HttpError bad = target(a, off, ts, te, head);
+        head.requestLineValid = bad == null;
+        return bad;
     }
 
     private static HttpError version(byte[] a, int i, int e, MessageHead head) {

@@ -385,4 +385,51 @@ class RequestHeadParserTest {
         assertThat(parser.parse(good, head)).isEqualTo(ParseProgress.DONE);
         assertThat(head.target()).isEqualTo("/ok");
     }
+    /**
+     * What a refused head still tells about its request: its request line, when that was read
+     * whole and valid before the head failed or stalled; nothing when the request line itself
+     * was refused, however request-like its first bytes.
+     */
+    static Stream<Arguments> refusedRequestLines() {
+        HttpLimits small = new HttpLimits(32, 96, 3, 16, 32);
+        return Stream.of(
+                arguments("bad field", req("GET /a?b=1 HTTP/1.1", "Host: a", "Bad@Name: x"), HttpLimits.DEFAULTS,
+                        "BAD_FIELD_NAME GET /a?b=1 HTTP/1.1"),
+                arguments("duplicate Host", req("PURGE /cache HTTP/1.0", "Host: a", "Host: b"), HttpLimits.DEFAULTS,
+                        "DUPLICATE_HOST PURGE /cache HTTP/1.0"),
+                arguments("missing Host", req("DELETE /x HTTP/1.1"), HttpLimits.DEFAULTS, "MISSING_HOST DELETE /x HTTP/1.1"),
+                arguments("too many fields", req("GET / HTTP/1.1", "Host: a", "A: 1", "B: 2", "C: 3"), small,
+                        "TOO_MANY_FIELDS GET / HTTP/1.1"),
+                arguments("head too large", req("GET / HTTP/1.1", "Host: a", "X: " + "v".repeat(90)), small,
+                        "HEAD_TOO_LARGE GET / HTTP/1.1"),
+                arguments("head not finished", "GET /slow HTTP/1.1\r\nHost: a\r\nX-", HttpLimits.DEFAULTS,
+                        "NEED_MORE GET /slow HTTP/1.1"),
+                arguments("request line not finished", "GET /slow HTTP/1.1", HttpLimits.DEFAULTS, "NEED_MORE -"),
+                arguments("request line too long", "GET /" + "x".repeat(40) + " HTTP/1.1\r\n", small,
+                        "START_LINE_TOO_LONG -"),
+                arguments("invalid method", req("G@T / HTTP/1.1", "Host: a"), HttpLimits.DEFAULTS, "BAD_METHOD -"),
+                arguments("dot-segment", req("GET /a/../b HTTP/1.1", "Host: a"), HttpLimits.DEFAULTS, "DOT_SEGMENT -"),
+                arguments("HTTP/2.0", req("GET / HTTP/2.0", "Host: a"), HttpLimits.DEFAULTS,
+                        "VERSION_NOT_SUPPORTED -"),
+                arguments("SSH banner", "SSH-2.0-OpenSSH_9.2p1 Debian-2\r\n", HttpLimits.DEFAULTS,
+                        "BAD_REQUEST_LINE -"),
+                arguments("CONNECT", req("CONNECT a:443 HTTP/1.1", "Host: a:443"), HttpLimits.DEFAULTS,
+                        "CONNECT_NOT_SUPPORTED -"));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("refusedRequestLines")
+    void aRefusedHeadKeepsOnlyAValidRequestLine(String name, String message, HttpLimits limits, String expected) {
+        for (boolean direct : new boolean[] {false, true}) {
+            for (int[] pieces : Wire.splits(message.length(), message.hashCode())) {
+                RequestHeadParser parser = new RequestHeadParser(limits);
+                RequestHead head = new RequestHead();
+                String seen = Wire.feed(Wire.bytes(message), pieces, direct, buf -> parser.parse(buf, head),
+                        (r, buf) -> r + " " + (head.requestLineValid()
+                                ? head.methodName() + " " + head.target() + " " + head.version().text()
+                                : head.methodName() == null ? "-" : "method without a valid line"));
+                assertThat(seen).as(name).isEqualTo(expected);
+            }
+        }
+    }
 }

@@ -106,7 +106,7 @@ public final class LinuxSocket implements AutoCloseable {
     public void bind(InetSocketAddress local) throws NativeException {
         MemorySegment addr = SocketOptions.scratchBuffer();
         int len = SocketAddresses.encode(local, addr);
-        SocketOptions.check(Libc.bind(fd(), addr, len), "bind", String.valueOf(local));
+        SocketOptions.check(Libc.bind(fd(), addr, len), "bind", AddressText.of(local));
     }
 
     public void listen(int backlog) throws NativeException {
@@ -130,7 +130,7 @@ public final class LinuxSocket implements AutoCloseable {
         if (errno == Errno.EINPROGRESS) {
             return false;
         }
-        throw new NativeException("connect", String.valueOf(remote), errno);
+        throw new NativeException("connect", AddressText.of(remote), errno);
     }
 
     /** After writability following a pending connect: throws the connect error, if any. */

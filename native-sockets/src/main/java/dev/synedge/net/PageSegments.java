@@ -37,11 +37,12 @@ public final class PageSegments {
         StandardProtocolFamily family = LinuxSocket.familyOf(remote);
         boolean v4 = family == StandardProtocolFamily.INET;
         int fd = Libc.socket(v4 ? Libc.AF_INET : Libc.AF_INET6, Libc.SOCK_DGRAM | Libc.SOCK_CLOEXEC, 0);
-        SocketOptions.check(fd, "socket", "UDP for the path MTU toward " + remote);
+        SocketOptions.check(fd, "socket", "UDP for the path MTU toward " + AddressText.of(remote));
         try {
             var addr = SocketOptions.scratchBuffer();
             int len = SocketAddresses.encode(remote, addr);
-            SocketOptions.check(Libc.connect(fd, addr, len), "connect", "UDP for the path MTU toward " + remote);
+            SocketOptions.check(Libc.connect(fd, addr, len), "connect",
+                    "UDP for the path MTU toward " + AddressText.of(remote));
             return v4 ? SocketOptions.getInt(fd, Libc.SOL_IP, IP_MTU, "IP_MTU")
                     : SocketOptions.getInt(fd, Libc.SOL_IPV6, IPV6_MTU, "IPV6_MTU");
         } finally {

@@ -23,7 +23,7 @@ final class SocketAddresses {
     /** Writes {@code address} into {@code out}; returns the sockaddr length. */
     static int encode(InetSocketAddress address, MemorySegment out) {
         if (address.isUnresolved()) {
-            throw new IllegalArgumentException("unresolved address " + address);
+            throw new IllegalArgumentException("unresolved address " + AddressText.of(address));
         }
         InetAddress ip = address.getAddress();
         byte[] raw = ip.getAddress();

@@ -20,7 +20,9 @@ package dev.synedge.accesslog;
  * @param target             the request target as sent (origin-form path and query, or
  *                           absolute-form URI), not rewritten
  * @param httpVersion        {@code HTTP/1.0} or {@code HTTP/1.1}
- * @param status             status code sent to the client; 0 when no response was sent
+ * @param status             status code sent to the client; {@link #CLIENT_CLOSED_REQUEST} when
+ *                           the client closed its connection before any was; 0 when no response
+ *                           was sent for another reason
  * @param bytesReceived      bytes read from the client for this exchange, head and body
  * @param bytesSent          bytes written to the client for this exchange, head and body
  * @param referer            the Referer field value as sent, or null
@@ -44,4 +46,11 @@ public record AccessRecord(long timestampMillis, String clientAddress, int clien
                            long connectMicros, long firstByteMicros, String route, String cluster,
                            String endpoint, SynData clientSynData, UpstreamConnection upstreamConnection,
                            SynData upstreamSynData, int retries, Termination termination) {
+
+    /**
+     * 499, the status nginx logs for a request whose client closed the connection before a
+     * response status was sent: the one operators' dashboards and alerts already count as
+     * "the client went away". Never sent to a client.
+     */
+    public static final int CLIENT_CLOSED_REQUEST = 499;
 }

@@ -12,7 +12,11 @@ public enum Termination {
      * or synedge's own (404 with no route, say), or a tunnel ended with a close.
      */
     COMPLETED("-"),
-    /** The client closed or reset its connection before its response was complete. */
+    /**
+     * The client closed or reset its connection before its response was complete. With no
+     * response status sent yet, the status logged is {@link AccessRecord#CLIENT_CLOSED_REQUEST}
+     * (499); otherwise that of the response cut off.
+     */
     CLIENT_CLOSED("client-closed"),
     /**
      * The client stopped for longer than its listener allows: no request head in time (408),

@@ -24,6 +24,11 @@ final class ConfigFiles {
 
     /** Loads {@code file}; on problems prints each (file:line: key: message) and returns null. */
     static ProxyConfig load(Path file, PrintWriter err) {
+        return load(file, err, "synedge: " + file + " was not loaded:");
+    }
+
+    /** As {@link #load(Path, PrintWriter)}, with {@code heading} above the problems. */
+    static ProxyConfig load(Path file, PrintWriter err, String heading) {
         if (!Files.isRegularFile(file)) {
             err.println("synedge: configuration file " + file + " does not exist");
             return null;
@@ -31,7 +36,7 @@ final class ConfigFiles {
         try {
             return ConfigLoader.load(file);
         } catch (ConfigException e) {
-            err.println("synedge: " + file + " was not loaded:");
+            err.println(heading);
             e.problems().forEach(problem -> err.println("  " + problem));
             return null;
         }

@@ -5,6 +5,8 @@ import dev.synedge.accesslog.SynData;
 import dev.synedge.config.ClusterConfig;
 import dev.synedge.config.ProxyConfig;
 import dev.synedge.demo.DemoOrigin;
+import dev.synedge.listener.CannotListen;
+import dev.synedge.net.AddressText;
 import dev.synedge.server.ProxyServer;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -21,7 +23,7 @@ import picocli.CommandLine.Option;
  * {@code synedge demo}: the proxy with conf/synedge.conf in front of an embedded demo origin,
  * printing curl commands to try and, for every request, whether each leg's SYN carried data.
  */
-@Command(name = "demo", mixinStandardHelpOptions = true,
+@Command(name = "demo", mixinStandardHelpOptions = true, versionProvider = Versions.class,
         description = "Run synedge with conf/synedge.conf in front of an embedded demo origin.")
 final class DemoCommand implements Callable<Integer> {
 
@@ -49,10 +51,10 @@ final class DemoCommand implements Callable<Integer> {
         try (DemoOrigin origin = DemoOrigin.start(originAddress);
              ProxyServer proxy = ProxyServer.start(loaded, record -> show(out, record))) {
             InetSocketAddress listen = proxy.listeners().get(0).address();
-            String base = "http://" + (listen.getAddress().isAnyLocalAddress() ? "127.0.0.1" : hostOf(listen))
-                    + ":" + listen.getPort();
-            out.println("synedge demo: proxy on " + listen + " -> demo origin on " + origin.address()
-                    + " (config " + file + ")");
+            String base = "http://" + (listen.getAddress().isAnyLocalAddress()
+                    ? "127.0.0.1:" + listen.getPort() : AddressText.of(listen));
+            out.println("synedge demo: proxy on " + AddressText.of(listen) + " -> demo origin on "
+                    + AddressText.of(origin.address()) + " (config " + file + ")");
             out.println();
             out.println("Try, in another terminal:");
             out.println("  curl -s " + base + "/hello");
@@ -66,30 +68,19 @@ final class DemoCommand implements Callable<Integer> {
             Runtime.getRuntime().addShutdownHook(new Thread(stop::countDown, "synedge-demo-stop"));
             stop.await();
         } catch (DemoOrigin.CannotListen e) {
-            err.println(cannotListen(e, file));
+            err.println(e.addressInUse()
+                    ? PortInUse.line("synedge demo", "the demo origin", e.address(), "cluster demo-origin", file)
+                    : "synedge demo: the demo origin " + e.getMessage()
+                            + "; give cluster demo-origin another endpoint in " + file);
+            return 1;
+        } catch (CannotListen e) {
+            err.println(PortInUse.listener("synedge demo", e, file));
             return 1;
         } catch (IOException e) {
             err.println("synedge demo: not started: " + e.getMessage());
             return 1;
         }
         return 0;
-    }
-
-    /** One line: what is wrong and what to do, since the usual cause is a demo already running. */
-    private static String cannotListen(DemoOrigin.CannotListen e, Path file) {
-        int port = e.address().getPort();
-        if (e.addressInUse()) {
-            return "synedge demo: port " + port + " is in use, so the demo origin cannot listen on "
-                    + e.hostAndPort() + "; stop what listens there (ss -ltnp 'sport = :" + port
-                    + "' shows it) or give cluster demo-origin another port in " + file;
-        }
-        return "synedge demo: the demo origin " + e.getMessage() + "; give cluster demo-origin another endpoint in "
-                + file;
-    }
-
-    private static String hostOf(InetSocketAddress address) {
-        String host = address.getAddress().getHostAddress();
-        return host.indexOf(':') >= 0 ? "[" + host + "]" : host;
     }
 
     private static void show(PrintWriter out, AccessRecord r) {

@@ -16,7 +16,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 
 /** {@code synedge doctor}: prints what this host supports; exits 1 when a needed feature cannot work. */
-@Command(name = "doctor", mixinStandardHelpOptions = true,
+@Command(name = "doctor", mixinStandardHelpOptions = true, versionProvider = Versions.class,
         description = "Report what this host supports for synedge and how to fix what is missing. "
                 + "With a configuration file, what that configuration needs decides the exit code.")
 final class DoctorCommand implements Callable<Integer> {

@@ -2,6 +2,8 @@ package dev.synedge.cli;
 
 import dev.synedge.config.ProxyConfig;
 import dev.synedge.listener.BoundListener;
+import dev.synedge.listener.CannotListen;
+import dev.synedge.net.AddressText;
 import dev.synedge.net.NativeException;
 import dev.synedge.net.Signals;
 import dev.synedge.server.ProxyServer;
@@ -38,7 +40,7 @@ import sun.misc.Signal;
  * refuses or resets no connection.
  * </ul>
  */
-@Command(name = "run", mixinStandardHelpOptions = true,
+@Command(name = "run", mixinStandardHelpOptions = true, versionProvider = Versions.class,
         description = "Run the proxy with a configuration file (default: conf/synedge.conf).")
 final class RunCommand implements Callable<Integer> {
 
@@ -81,7 +83,8 @@ final class RunCommand implements Callable<Integer> {
             if (from != null) {
                 from.close();
             }
-            err.println("synedge: not started: " + e.getMessage());
+            err.println(e instanceof CannotListen cannot ? PortInUse.listener("synedge", cannot, file)
+                    : "synedge: not started: " + e.getMessage());
             return 1;
         }
         // Any other way out (System.exit, an error) still closes the server and flushes the logs.
@@ -105,7 +108,7 @@ final class RunCommand implements Callable<Integer> {
         // sent on seeing them must find the reload handler, not the JVM's, which exits.
         PrintWriter out = spec.commandLine().getOut();
         for (BoundListener listener : server.listeners()) {
-            out.println("synedge: listener " + listener.name() + " on " + listener.address());
+            out.println("synedge: listener " + listener.name() + " on " + AddressText.of(listener.address()));
         }
         out.flush();
         server.awaitStopped();

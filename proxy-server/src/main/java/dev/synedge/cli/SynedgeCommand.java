@@ -4,9 +4,9 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /** {@code synedge}: the top-level command bin/synedge runs. */
-@Command(name = "synedge", mixinStandardHelpOptions = true,
+@Command(name = "synedge", mixinStandardHelpOptions = true, versionProvider = Versions.class,
         description = "Edge reverse proxy for HTTP/1.1 with TCP Fast Open on both legs.",
-        subcommands = {RunCommand.class, DemoCommand.class, DoctorCommand.class})
+        subcommands = {RunCommand.class, CheckCommand.class, DemoCommand.class, DoctorCommand.class})
 public final class SynedgeCommand implements Runnable {
 
     @CommandLine.Spec

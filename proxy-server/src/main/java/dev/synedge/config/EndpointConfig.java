@@ -1,5 +1,6 @@
 package dev.synedge.config;
 
+import dev.synedge.net.AddressText;
 import java.net.InetSocketAddress;
 import java.util.Objects;
 
@@ -17,7 +18,7 @@ public record EndpointConfig(String name, InetSocketAddress address, int weight)
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(address, "address");
         if (address.isUnresolved()) {
-            throw new IllegalArgumentException("endpoint address must be resolved: " + address);
+            throw new IllegalArgumentException("endpoint address must be resolved: " + AddressText.of(address));
         }
         if (weight < 1) {
             throw new IllegalArgumentException("weight must be at least 1: " + weight);

@@ -12,6 +12,7 @@ import dev.synedge.http.ForwardedMode;
 import dev.synedge.http.HeaderEdits;
 import dev.synedge.http.HttpLimits;
 import dev.synedge.http.Method;
+import dev.synedge.net.AddressText;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.file.InvalidPathException;
@@ -117,7 +118,7 @@ final class ProxyConfigReader {
             if (port != 0) {
                 String other = binds.putIfAbsent(socketAddress, name);
                 if (other != null) {
-                    s.problem("port", "listener '" + name + "' binds " + hostPort(socketAddress)
+                    s.problem("port", "listener '" + name + "' binds " + AddressText.of(socketAddress)
                             + ", as listener '" + other + "' does");
                 }
             }
@@ -329,7 +330,7 @@ final class ProxyConfigReader {
             for (InetSocketAddress address : endpointAddresses(text, origin, key)) {
                 String earlier = seen.putIfAbsent(address, text);
                 if (earlier != null) {
-                    problems.add(origin, key, "endpoint " + hostPort(address) + " (from '" + text
+                    problems.add(origin, key, "endpoint " + AddressText.of(address) + " (from '" + text
                             + "') is already in the cluster (from '" + earlier + "'); use weight to give it more traffic");
                 } else {
                     result.add(new EndpointConfig(text, address, weight));
@@ -599,7 +600,4 @@ final class ProxyConfigReader {
         return open >= 0 ? " " + hint.substring(open) : " (clusters: " + String.join(", ", new TreeSet<>(known)) + ")";
     }
 
-    private static String hostPort(InetSocketAddress address) {
-        return io.netty.util.NetUtil.toSocketAddressString(address);
-    }
 }

@@ -8,9 +8,10 @@
  * can build a new snapshot and swap it in, keeping the old one when loading fails. Call it off
  * the event loops (name resolution blocks).
  *
- * <p>Of Netty it uses only {@code NetUtil} (address literals), of http only the value types.
+ * <p>Of Netty it uses only {@code NetUtil} (address literals), of http only the value types,
+ * of net only {@code AddressText}, so that a problem names an address as every log line does.
  * Nothing here depends on the routing, listener or upstream code.
  *
- * <p>May use: http, Typesafe Config, Netty.
+ * <p>May use: http, net, Typesafe Config, Netty.
  */
 package dev.synedge.config;

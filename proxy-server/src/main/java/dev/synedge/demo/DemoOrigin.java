@@ -1,5 +1,6 @@
 package dev.synedge.demo;
 
+import dev.synedge.net.AddressText;
 import dev.synedge.net.Errno;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.ByteBuf;
@@ -104,23 +105,13 @@ public final class DemoOrigin implements AutoCloseable {
         private final boolean addressInUse;
 
         CannotListen(InetSocketAddress address, Throwable cause) {
-            super("cannot listen on " + hostAndPort(address) + ": " + cause.getMessage(), cause);
+            super("cannot listen on " + AddressText.of(address) + ": " + cause.getMessage(), cause);
             this.address = address;
             this.addressInUse = cause instanceof Errors.NativeIoException e && e.expectedErr() == -Errno.EADDRINUSE;
         }
 
         public InetSocketAddress address() {
             return address;
-        }
-
-        /** {@code 127.0.0.1:9000}, {@code [::1]:9000}: as a URL or curl would write it. */
-        public String hostAndPort() {
-            return hostAndPort(address);
-        }
-
-        private static String hostAndPort(InetSocketAddress address) {
-            String host = address.getAddress().getHostAddress();
-            return (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + address.getPort();
         }
 
         /** Something else listens on that address: the usual case, with its own advice. */

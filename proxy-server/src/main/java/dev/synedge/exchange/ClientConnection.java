@@ -11,6 +11,7 @@ import dev.synedge.http.HttpError;
 import dev.synedge.http.ParseProgress;
 import dev.synedge.http.ParseResult;
 import dev.synedge.http.RequestHead;
+import dev.synedge.net.AddressText;
 import dev.synedge.net.NativeException;
 import dev.synedge.net.TcpInfo;
 import dev.synedge.routing.Route;
@@ -84,13 +85,13 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
         this.ctx = ctx;
         loop.clientOpened(ctx.channel());
         InetSocketAddress remote = (InetSocketAddress) ctx.channel().remoteAddress();
-        clientAddress = remote.getAddress().getHostAddress();
+        clientAddress = AddressText.of(remote.getAddress());
         clientPort = remote.getPort();
         try {
             int options = TcpInfo.options(((UnixChannel) ctx.channel()).fd().intValue());
             clientSynData = (options & TcpInfo.Option.SYN_DATA.bit) != 0 ? SynData.YES : SynData.NO;
         } catch (NativeException e) {
-            log.debug("TCP_INFO of client {}: {}", remote, e.getMessage());
+            log.debug("TCP_INFO of client {}: {}", AddressText.of(remote), e.getMessage());
         }
         lastActivityNanos = System.nanoTime();
         timer = loop.deadlines().create(this::timerFired);
@@ -151,7 +152,7 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-        log.debug("client {}:{}: {}", clientAddress, clientPort, cause.toString());
+        log.debug("client {}: {}", client(), cause.toString());
         ctx.close();
     }
 
@@ -265,7 +266,7 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
 
     /** Answers a request whose head could not be parsed, then closes: the stream cannot be framed. */
     private void refuse(HttpError error) {
-        log.debug("client {}:{}: {} ({})", clientAddress, clientPort, error.status(), error.reason());
+        log.debug("client {}: {} ({})", client(), error.status(), error.reason());
         ByteBuf out = ctx.alloc().buffer(256);
         ErrorResponse.write(out, error);
         logRefused(error.status(), out.readableBytes(), Termination.CLIENT_PROTOCOL_ERROR);
@@ -275,7 +276,8 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
 
     /**
      * An access record for a request answered before it became an exchange (its head was
-     * refused or never completed): no method, target or route is known for sure.
+     * refused or never completed): its method, target and version when its request line was
+     * read whole and valid before that, else none; never a route.
      */
     private void logRefused(int status, long bytesSent, Termination termination) {
         long received = in == null ? 0 : in.readableBytes();
@@ -283,9 +285,16 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
             loop.counters().add(status, clientSynData, UpstreamConnection.NONE, SynData.UNKNOWN, 0);
             return;
         }
+        RequestHead head = state == null || !state.request.requestLineValid() ? null : state.request;
+        byte[] target = null;
+        if (head != null) {
+            target = new byte[head.targetEnd() - head.targetStart()];
+            head.buffer().getBytes(head.targetStart(), target);
+        }
         long started = headStartNanos != 0 ? headStartNanos : lastActivityNanos;
         long startMillis = headStartMillis != 0 ? headStartMillis : System.currentTimeMillis();
-        loop.exchangeEnded(new AccessRecord(startMillis, clientAddress, clientPort, listener().name(), null, null, null,
+        loop.exchangeEnded(new AccessRecord(startMillis, clientAddress, clientPort, listener().name(),
+                head == null ? null : head.methodName(), target, head == null ? null : head.version().text(),
                 status, received, bytesSent, null, null, (System.nanoTime() - started) / 1000, -1, -1, null, null,
                 null, clientSynData, UpstreamConnection.NONE, SynData.UNKNOWN, 0, termination));
     }
@@ -429,6 +438,11 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
         return clientPort;
     }
 
+    /** The client's address and port, for log lines. */
+    private String client() {
+        return AddressText.of((InetSocketAddress) ctx.channel().remoteAddress());
+    }
+
     SynData clientSynData() {
         return clientSynData;
     }
@@ -497,8 +511,7 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
             long start = headStartNanos != 0 ? headStartNanos : lastActivityNanos;
             long deadline = start + listener().headerReadTimeout().toNanos();
             if (now - deadline >= 0) {
-                log.debug("client {}:{}: request head not complete after {}", clientAddress, clientPort,
-                        listener().headerReadTimeout());
+                log.debug("client {}: request head not complete after {}", client(), listener().headerReadTimeout());
                 ByteBuf out = ctx.alloc().buffer(256);
                 ErrorResponse.write(out, 408, null, true);
                 logRefused(408, out.readableBytes(), Termination.CLIENT_TIMEOUT);

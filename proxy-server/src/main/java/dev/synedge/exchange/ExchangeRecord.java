@@ -4,7 +4,6 @@ import dev.synedge.accesslog.AccessRecord;
 import dev.synedge.accesslog.SynData;
 import dev.synedge.accesslog.Termination;
 import dev.synedge.accesslog.UpstreamConnection;
-import dev.synedge.http.HttpVersion;
 import dev.synedge.http.RequestHead;
 import dev.synedge.routing.Route;
 import dev.synedge.upstream.LocalCluster;
@@ -13,8 +12,9 @@ import io.netty.buffer.ByteBuf;
 /**
  * What one exchange tells the access log, or only the loop's counters when nothing logs or
  * observes exchanges: gathered as the exchange runs, handed over when it ends. The request
- * bytes the log reports (target, Referer, User-Agent) are copied at the start, before the
- * client input moves on, and only when a log or observer wants them.
+ * bytes the log reports (a method synedge does not know, target, Referer, User-Agent) are
+ * copied at the start, before the client input moves on, and only when a log or observer
+ * wants them.
  */
 final class ExchangeRecord {
 
@@ -24,6 +24,7 @@ final class ExchangeRecord {
     private final Route route;
     private final long startNanos;
     private final long startMillis;
+    private String method;
     private byte[] target;
     private byte[] referer;
     private byte[] userAgent;
@@ -40,6 +41,7 @@ final class ExchangeRecord {
         this.startNanos = startNanos;
         this.startMillis = startMillis;
         if (loop.recordsWanted()) {
+            method = request.methodName();
             target = copy(in, request.targetStart(), request.targetEnd());
             referer = field("referer");
             userAgent = field("user-agent");
@@ -68,9 +70,12 @@ final class ExchangeRecord {
 
     /**
      * The exchange ended: logs and counts it. {@code attempt} is its last upstream attempt
-     * (null when none was made), {@code status} what the client got (0 for nothing).
+     * (null when none was made), {@code sentStatus} what the client got (0 for nothing), logged
+     * as {@link AccessRecord#CLIENT_CLOSED_REQUEST} when nothing was because the client left.
      */
-    void ended(int status, long received, long sent, LocalCluster cluster, UpstreamAttempt attempt, int retries) {
+    void ended(int sentStatus, long received, long sent, LocalCluster cluster, UpstreamAttempt attempt, int retries) {
+        int status = sentStatus == 0 && termination == Termination.CLIENT_CLOSED
+                ? AccessRecord.CLIENT_CLOSED_REQUEST : sentStatus;
         UpstreamConnection connection = attempt == null ? UpstreamConnection.NONE : attempt.connection();
         SynData upstreamSyn = attempt == null ? SynData.UNKNOWN : attempt.synData();
         if (!loop.recordsWanted()) {
@@ -78,8 +83,7 @@ final class ExchangeRecord {
             return;
         }
         loop.exchangeEnded(new AccessRecord(startMillis, client.clientAddress(), client.clientPort(),
-                client.listener().name(), request.method().name(), target,
-                request.version() == HttpVersion.HTTP_1_0 ? "HTTP/1.0" : "HTTP/1.1", status, received, sent,
+                client.listener().name(), method, target, request.version().text(), status, received, sent,
                 referer, userAgent, (System.nanoTime() - startNanos) / 1000,
                 attempt == null ? -1 : attempt.connectMicros(), firstByteMicros, route == null ? null : route.name(),
                 cluster == null ? null : cluster.name(), attempt == null ? null : attempt.endpoint().name(),

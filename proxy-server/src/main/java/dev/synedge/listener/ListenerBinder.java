@@ -15,6 +15,7 @@ import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
 import io.netty.channel.epoll.EpollChannelOption;
 import io.netty.channel.epoll.EpollServerSocketChannel;
+import io.netty.channel.unix.Errors;
 import io.netty.channel.unix.UnixChannel;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -28,6 +29,8 @@ import java.util.List;
  * the other loops bind that same port.
  */
 public final class ListenerBinder {
+
+    private static final String IN_USE = "address already in use (another process listens there)";
 
     private ListenerBinder() {}
 
@@ -111,10 +114,13 @@ public final class ListenerBinder {
             SocketOptions.setReuseAddress(probe.fd(), true);
             probe.bind(address);
         } catch (NativeException e) {
-            String why = e.errno() == Errno.EADDRINUSE ? "address already in use (another process listens there)"
-                    : e.getMessage();
-            throw new IOException("listener " + config.name() + ": bind " + address + ": " + why, e);
+            throw cannotListen(config, address, e);
         }
+    }
+
+    private static CannotListen cannotListen(ListenerConfig config, InetSocketAddress address, NativeException e) {
+        boolean inUse = e.errno() == Errno.EADDRINUSE;
+        return new CannotListen(config.name(), address, inUse, inUse ? IN_USE : e.getMessage(), e);
     }
 
     private static ServerBootstrap bootstrap(ListenerConfig config, EventLoop loop, ChannelHandler child) {
@@ -134,8 +140,9 @@ public final class ListenerBinder {
                 .option(EpollChannelOption.SO_REUSEPORT, config.reusePort());
         ChannelFuture bound = bootstrap.bind(address).await();
         if (!bound.isSuccess()) {
-            throw new IOException("listener " + config.name() + ": bind " + address + ": "
-                    + bound.cause().getMessage(), bound.cause());
+            boolean inUse = bound.cause() instanceof Errors.NativeIoException e && e.expectedErr() == -Errno.EADDRINUSE;
+            throw new CannotListen(config.name(), address, inUse, inUse ? IN_USE : bound.cause().getMessage(),
+                    bound.cause());
         }
         return bound.channel();
     }
@@ -180,7 +187,7 @@ public final class ListenerBinder {
             socket.listen(config.backlog());
         } catch (NativeException e) {
             socket.close();
-            throw new IOException("listener " + config.name() + ": " + e.getMessage(), e);
+            throw cannotListen(config, address, e);
         }
         return register(config, socket.fd(), loop, child);
     }

@@ -5,6 +5,7 @@ import dev.synedge.exchange.ClientInitializer;
 import dev.synedge.exchange.LoopContext;
 import dev.synedge.listener.BoundListener;
 import dev.synedge.listener.ListenerBinder;
+import dev.synedge.net.AddressText;
 import dev.synedge.net.NativeException;
 import io.netty.channel.EventLoop;
 import java.io.IOException;
@@ -58,8 +59,9 @@ final class Listeners {
     private Entry bind(ListenerConfig config) throws IOException, InterruptedException {
         ClientInitializer initializer = new ClientInitializer(loops, config);
         BoundListener bound = ListenerBinder.bind(config, new ArrayList<>(loops.keySet()), initializer);
-        log.info("listener {} on {} ({} socket(s), fastopen-queue {}{})", config.name(), bound.address(),
-                bound.channels().size(), config.fastopenQueue(), config.mptcp() ? ", MPTCP" : "");
+        log.info("listener {} on {} ({} socket(s), fastopen-queue {}{})", config.name(),
+                AddressText.of(bound.address()), bound.channels().size(), config.fastopenQueue(),
+                config.mptcp() ? ", MPTCP" : "");
         return new Entry(bound, initializer);
     }
 
@@ -82,7 +84,7 @@ final class Listeners {
         ClientInitializer initializer = new ClientInitializer(loops, config);
         BoundListener bound = ListenerBinder.adopt(config, fds, new ArrayList<>(loops.keySet()), initializer);
         log.info("listener {} on {} ({} socket(s) taken over, {} in all, fastopen-queue {}{})", config.name(),
-                bound.address(), fds.size(), bound.channels().size(), config.fastopenQueue(),
+                AddressText.of(bound.address()), fds.size(), bound.channels().size(), config.fastopenQueue(),
                 config.mptcp() ? ", MPTCP" : "");
         return new Entry(bound, initializer);
     }
@@ -122,11 +124,11 @@ final class Listeners {
             if (bound != null) {
                 result.add(bound);
                 if (current == null) {
-                    changes.add("listener " + config.name() + " added on " + bound.bound().address());
+                    changes.add("listener " + config.name() + " added on " + AddressText.of(bound.bound().address()));
                 } else {
                     retire(current);
-                    changes.add("listener " + config.name() + " moved to " + bound.bound().address()
-                            + "; its connections on " + current.bound().address() + " drain");
+                    changes.add("listener " + config.name() + " moved to " + AddressText.of(bound.bound().address())
+                            + "; its connections on " + AddressText.of(current.bound().address()) + " drain");
                 }
             } else if (!current.bound().config().equals(config)) {
                 BoundListener retuned = ListenerBinder.retune(current.bound(), config);

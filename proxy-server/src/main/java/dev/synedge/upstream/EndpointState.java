@@ -1,8 +1,12 @@
 package dev.synedge.upstream;
 
 import dev.synedge.config.FastopenBackoffConfig;
+import java.util.Locale;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.LongAdder;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * What synedge has learnt about one upstream endpoint from its new connections: how Fast Open
@@ -13,8 +17,14 @@ import java.util.concurrent.atomic.LongAdder;
  * volatile read; counters are {@link LongAdder}s; only a change of the backoff state swaps an
  * immutable {@link Backoff} by CAS. The RTT average is updated racily on purpose: an update
  * lost to a concurrent one costs nothing for an estimate.
+ *
+ * <p>Each change of the backoff is logged once, by the thread whose CAS made it: WARN when
+ * Fast Open is paused (or a probe fails and the pause grows), INFO when it is allowed again.
+ * An operator sees why requests stopped riding in SYNs to an endpoint, and when they resume.
  */
 public final class EndpointState {
+
+    private static final Logger log = LoggerFactory.getLogger(EndpointState.class);
 
     /**
      * The Fast Open backoff: consecutive failures so far, the current pause (0 when not backing
@@ -25,12 +35,15 @@ public final class EndpointState {
         static final Backoff CLEAR = new Backoff(0, 0, 0, false);
     }
 
+    /** The endpoint's address as log lines write it. */
+    private final String name;
     private final AtomicReference<Backoff> backoff = new AtomicReference<>(Backoff.CLEAR);
     private final LongAdder[] outcomes = new LongAdder[FastOpenOutcome.values().length];
     private volatile long rttMicrosEwma;
     private volatile long minRttMicros;
 
-    EndpointState() {
+    EndpointState(String name) {
+        this.name = name;
         for (int i = 0; i < outcomes.length; i++) {
             outcomes[i] = new LongAdder();
         }
@@ -66,7 +79,11 @@ public final class EndpointState {
         }
         if (outcome == FastOpenOutcome.SYN_DATA_ACKED) {
             if (backoff.get() != Backoff.CLEAR) {
-                backoff.set(Backoff.CLEAR);
+                Backoff was = backoff.getAndSet(Backoff.CLEAR);
+                if (was.pauseNanos > 0) {
+                    log.info("endpoint {}: Fast Open allowed again: SYN data acked after a {} pause", name,
+                            duration(was.pauseNanos));
+                }
             }
         } else if (outcome.isFailure()) {
             Backoff current;
@@ -74,14 +91,24 @@ public final class EndpointState {
             do {
                 current = backoff.get();
                 next = afterFailure(current, config, nowNanos);
-            } while (!backoff.compareAndSet(current, next));
+            } while (next != current && !backoff.compareAndSet(current, next));
+            if (next.pauseNanos > 0 && next != current) {
+                logPause(current, next, outcome, config);
+            }
         } else if (outcome != FastOpenOutcome.NOT_TRIED) {
             releaseProbe();
         }
     }
 
+    /**
+     * During a pause only the probe's failure counts: a failure without a probe out comes from a
+     * connection opened before the pause began, which the pause already answers.
+     */
     private static Backoff afterFailure(Backoff current, FastopenBackoffConfig config, long nowNanos) {
         if (current.pauseNanos > 0) {
+            if (!current.probing) {
+                return current;
+            }
             long pause = Math.min(current.pauseNanos * 2, config.max().toNanos());
             return new Backoff(0, pause, nowNanos + pause, false);
         }
@@ -91,6 +118,27 @@ public final class EndpointState {
         }
         long pause = config.initial().toNanos();
         return new Backoff(0, pause, nowNanos + pause, false);
+    }
+
+    private void logPause(Backoff before, Backoff after, FastOpenOutcome outcome, FastopenBackoffConfig config) {
+        String why = outcome.name().toLowerCase(Locale.ROOT).replace('_', '-');
+        if (before.probing) {
+            log.warn("endpoint {}: Fast Open probe failed ({}); paused again, for {}", name, why,
+                    duration(after.pauseNanos));
+        } else {
+            log.warn("endpoint {}: Fast Open paused for {} after {} (last: {}); plain SYNs until a probe succeeds",
+                    name, duration(after.pauseNanos),
+                    config.failures() == 1 ? "a failure" : config.failures() + " failures in a row", why);
+        }
+    }
+
+    /** {@code 1s}, {@code 2m}, {@code 750ms}: as the configuration writes durations. */
+    private static String duration(long nanos) {
+        long millis = TimeUnit.NANOSECONDS.toMillis(nanos);
+        if (millis == 0 || millis % 1000 != 0) {
+            return millis + "ms";
+        }
+        return millis % 60_000 == 0 ? millis / 60_000 + "m" : millis / 1000 + "s";
     }
 
     /** A probe that ended without a verdict (no cookie yet, unknown) lets the next one try. */

@@ -3,6 +3,7 @@ package dev.synedge.upstream;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.synedge.config.EndpointStateConfig;
+import dev.synedge.net.AddressText;
 import java.net.InetSocketAddress;
 
 /**
@@ -33,7 +34,7 @@ public final class EndpointStates {
     }
 
     public EndpointState of(InetSocketAddress address) {
-        return cache.get(address, key -> new EndpointState());
+        return cache.get(address, key -> new EndpointState(AddressText.of(key)));
     }
 
     /** The state if the cache has one (for metrics and tests); never creates one. */

@@ -4,6 +4,7 @@ import dev.synedge.body.BodyCounters;
 import dev.synedge.config.ClusterConfig;
 import dev.synedge.config.EndpointConfig;
 import dev.synedge.health.ClusterHealth;
+import dev.synedge.net.AddressText;
 import dev.synedge.net.LinuxSocket;
 import dev.synedge.net.NativeException;
 import dev.synedge.net.PageSegments;
@@ -48,7 +49,7 @@ public final class LocalCluster {
         this.authorities = new byte[configured.size()][];
         for (int i = 0; i < endpoints.length; i++) {
             EndpointConfig e = configured.get(i);
-            endpoints[i] = new Endpoint(config.name(), e.address(), e.weight(), Endpoint.nameOf(e.address()));
+            endpoints[i] = new Endpoint(config.name(), e.address(), e.weight(), AddressText.of(e.address()));
             pools[i] = new UpstreamPool(loop, config.pool(), config.maxConnectionsPerEndpoint());
             authorities[i] = e.name().getBytes(StandardCharsets.US_ASCII);
         }

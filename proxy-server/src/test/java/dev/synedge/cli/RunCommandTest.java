@@ -81,9 +81,36 @@ class RunCommandTest {
             int before = eventLoopThreads();
             Run run = run("run", file.toString());
             assertThat(run.exit()).isEqualTo(1);
-            assertThat(run.err()).contains("listener public").contains("127.0.0.1:" + taken.getLocalPort())
-                    .containsIgnoringCase("address already in use");
+            assertThat(run.err()).isEqualTo(portInUse(taken.getLocalPort(), file) + System.lineSeparator());
             assertThat(eventLoopThreads()).isEqualTo(before);
+        }
+    }
+
+    private static String portInUse(int port, Path file) {
+        return "synedge: port " + port + " is in use, so listener public cannot listen on 127.0.0.1:" + port
+                + "; stop what listens there (ss -ltnp 'sport = :" + port + "' shows it) or give listener public"
+                + " another port in " + file;
+    }
+
+    /** As an operator sees it: that one line, no stack trace, exit 1; with reuse-port on or off. */
+    @Test
+    void aPortInUseIsOneLineFromTheProcess() throws Exception {
+        try (ServerSocket taken = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+            for (boolean reusePort : new boolean[] {true, false}) {
+                Path file = dir.resolve("busy-" + reusePort + ".conf");
+                Files.writeString(file, """
+                        synedge.listeners = [ { name = public, address = "127.0.0.1", port = %d, reuse-port = %b } ]
+                        synedge.routes = [ { name = all, cluster = up } ]
+                        synedge.clusters.up.endpoints = [ "127.0.0.1:1" ]
+                        """.formatted(taken.getLocalPort(), reusePort));
+                try (SynedgeProcess synedge = new SynedgeProcess("run", file.toString())) {
+                    assertThat(synedge.awaitExit()).isEqualTo(1);
+                    assertThat(synedge.all()).as("reuse-port %b", reusePort)
+                            .noneMatch(line -> line.contains("Exception") || line.startsWith("\tat "))
+                            .filteredOn(line -> line.startsWith("synedge"))
+                            .containsExactly(portInUse(taken.getLocalPort(), file));
+                }
+            }
         }
     }
 
@@ -126,9 +153,12 @@ class RunCommandTest {
         try (RecordingUpstream upstream = RecordingUpstream.start(RecordingUpstream.OK)) {
             Files.writeString(file, config(upstream.port(), "one"));
             try (SynedgeProcess synedge = new SynedgeProcess("run", file.toString())) {
-                Matcher listening = synedge.await("synedge: listener main on /127\\.0\\.0\\.1:(\\d+)");
+                Matcher listening = synedge.await("synedge: listener main on 127\\.0\\.0\\.1:(\\d+)$");
                 InetSocketAddress proxy = new InetSocketAddress("127.0.0.1", Integer.parseInt(listening.group(1)));
                 assertThat(configHeader(proxy)).isEqualTo("one");
+                assertThat(synedge.all()).as("the server's own line names the address plainly too")
+                        .anyMatch(line -> line.contains(" - listener main on 127.0.0.1:" + proxy.getPort() + " ("))
+                        .noneMatch(line -> line.contains("/127.0.0.1"));
 
                 Files.writeString(file, config(upstream.port(), "two").replace("cluster = up", "cluster = gone"));
                 synedge.signal("HUP");
@@ -157,7 +187,7 @@ class RunCommandTest {
             Files.writeString(file, config(upstream.port(), "one"));
             // nohup starts the JVM with SIGHUP ignored, which the JVM would keep
             try (SynedgeProcess synedge = new SynedgeProcess(List.of("nohup"), List.of(), null, "run", file.toString())) {
-                Matcher listening = synedge.await("synedge: listener main on /127\\.0\\.0\\.1:(\\d+)");
+                Matcher listening = synedge.await("synedge: listener main on 127\\.0\\.0\\.1:(\\d+)$");
                 InetSocketAddress proxy = new InetSocketAddress("127.0.0.1", Integer.parseInt(listening.group(1)));
                 assertThat(configHeader(proxy)).isEqualTo("one");
 
@@ -171,7 +201,7 @@ class RunCommandTest {
     }
 
     private static InetSocketAddress listening(SynedgeProcess synedge) throws InterruptedException {
-        Matcher listening = synedge.await("synedge: listener main on /?127\\.0\\.0\\.1:(\\d+)");
+        Matcher listening = synedge.await("synedge: listener main on 127\\.0\\.0\\.1:(\\d+)$");
         return new InetSocketAddress("127.0.0.1", Integer.parseInt(listening.group(1)));
     }
 
@@ -315,7 +345,7 @@ class RunCommandTest {
             SynedgeProcess synedge = new SynedgeProcess(List.of(), List.of("-Dlogback.configurationFile=logback.xml"), logs,
                     "run", file.toString());
             try (synedge) {
-                Matcher listening = synedge.await("synedge: listener main on /127\\.0\\.0\\.1:(\\d+)");
+                Matcher listening = synedge.await("synedge: listener main on 127\\.0\\.0\\.1:(\\d+)$");
                 InetSocketAddress proxy = new InetSocketAddress("127.0.0.1", Integer.parseInt(listening.group(1)));
                 assertThat(configHeader(proxy)).isEqualTo("one");
             }

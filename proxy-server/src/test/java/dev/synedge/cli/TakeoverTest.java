@@ -47,7 +47,7 @@ class TakeoverTest {
     }
 
     private static InetSocketAddress listening(SynedgeProcess synedge) throws InterruptedException {
-        Matcher listening = synedge.await("synedge: listener main on /?127\\.0\\.0\\.1:(\\d+)");
+        Matcher listening = synedge.await("synedge: listener main on 127\\.0\\.0\\.1:(\\d+)");
         return new InetSocketAddress("127.0.0.1", Integer.parseInt(listening.group(1)));
     }
 

@@ -256,6 +256,7 @@ class StreamingTest {
         }
         AccessRecord record = proxy.nextExchange();
         assertThat(record.termination()).isEqualTo(Termination.CLIENT_CLOSED);
+        assertThat(record.status()).as("the status of the response cut off").isEqualTo(200);
         assertThat(record.bytesSent()).isLessThan(64L << 20);
         try (RawClient client = RawClient.connect(proxy.address())) {
             client.send("GET /hello HTTP/1.1\r\nHost: a.example\r\n\r\n");

@@ -9,6 +9,7 @@ import dev.synedge.net.KernelState;
 import dev.synedge.origin.Origin;
 import dev.synedge.origin.OriginOptions;
 import dev.synedge.testing.Curl;
+import dev.synedge.testing.LogCapture;
 import dev.synedge.testing.PacketCapture;
 import dev.synedge.testing.TestProxy;
 import dev.synedge.testkit.KernelRequirement;
@@ -26,7 +27,9 @@ import org.junit.jupiter.api.Test;
  * although synedge holds a cookie for its address (the kernel caches cookies per address, and
  * another port of the same address handed one out). Each such connection's TCP_INFO says the
  * data was not acked; after {@code failures} of them synedge stops trying Fast Open there,
- * probes once when the pause is over, and doubles the pause when the probe fails too.
+ * probes once when the pause is over, and doubles the pause when the probe fails too. Once the
+ * endpoint takes SYN data (a listener with Fast Open on its port), the next probe ends the
+ * backoff. Each of these steps is one log line, and only these.
  */
 class FastOpenBackoffTest {
 
@@ -40,8 +43,11 @@ class FastOpenBackoffTest {
     @Test
     void repeatedUnackedSynDataPausesFastOpenThenProbesWithBackoff() throws Exception {
         InetAddress address = freshLoopback();
-        try (Origin withFastOpen = Origin.start(OriginOptions.defaults().withBindAddress(address).withFastOpenQueue(64));
-             Origin without = Origin.start(OriginOptions.defaults().withBindAddress(address).withFastOpenQueue(0));
+        Origin without = Origin.start(OriginOptions.defaults().withBindAddress(address).withFastOpenQueue(0));
+        int port = without.port();
+        String endpoint = "endpoint " + address.getHostAddress() + ":" + port + ": Fast Open ";
+        try (LogCapture log = LogCapture.of("dev.synedge.upstream.EndpointState");
+             Origin withFastOpen = Origin.start(OriginOptions.defaults().withBindAddress(address).withFastOpenQueue(64));
              TestProxy proxy = TestProxy.start("""
                      synedge.event-loops = 1
                      synedge.listeners = [ { name = main, address = "127.0.0.1", port = 0 } ]
@@ -55,23 +61,25 @@ class FastOpenBackoffTest {
                        pool.max-idle = 0
                        fastopen-backoff { failures = 2, initial = 1s, max = 4s }
                      }
-                     """.formatted(address.getHostAddress(), withFastOpen.port(), without.port()))) {
+                     """.formatted(address.getHostAddress(), withFastOpen.port(), port))) {
             get(proxy, "/warm/hello");
             AccessRecord warmed = get(proxy, "/warm/hello");
             assertThat(warmed.upstreamSynData()).as("a cookie for the address is cached").isEqualTo(SynData.YES);
 
-            EndpointState state = proxy.server().endpointStates().peek(new InetSocketAddress(address, without.port()));
+            EndpointState state = proxy.server().endpointStates().peek(new InetSocketAddress(address, port));
             for (int i = 1; i <= 2; i++) {
                 AccessRecord failed = get(proxy, "/hello");
                 assertThat(failed.status()).as("the request still succeeds").isEqualTo(200);
                 assertThat(failed.upstreamSynData()).isEqualTo(SynData.NO);
-                state = proxy.server().endpointStates().peek(new InetSocketAddress(address, without.port()));
+                state = proxy.server().endpointStates().peek(new InetSocketAddress(address, port));
                 assertThat(state.count(FastOpenOutcome.DATA_NOT_ACKED)).isEqualTo(i);
             }
             assertThat(state.fastOpenPaused(System.nanoTime())).isTrue();
             assertThat(state.pauseNanos()).isEqualTo(Duration.ofSeconds(1).toNanos());
+            assertThat(log.lines()).containsExactly("WARN " + endpoint + "paused for 1s after 2 failures in a row"
+                    + " (last: data-not-acked); plain SYNs until a probe succeeds");
 
-            try (PacketCapture capture = PacketCapture.synsTo(without.port())) {
+            try (PacketCapture capture = PacketCapture.synsTo(port)) {
                 get(proxy, "/hello");
                 assertThat(capture.awaitSyns(1)).singleElement()
                         .satisfies(syn -> assertThat(syn.payloadLength()).as("paused: plain SYN").isZero());
@@ -79,7 +87,7 @@ class FastOpenBackoffTest {
             assertThat(state.count(FastOpenOutcome.NOT_TRIED)).isEqualTo(1);
 
             Thread.sleep(1100);
-            try (PacketCapture capture = PacketCapture.synsTo(without.port())) {
+            try (PacketCapture capture = PacketCapture.synsTo(port)) {
                 get(proxy, "/hello");
                 assertThat(capture.awaitSyns(1)).singleElement()
                         .satisfies(syn -> assertThat(syn.payloadLength()).as("the probe tries SYN data").isPositive());
@@ -87,6 +95,22 @@ class FastOpenBackoffTest {
             assertThat(state.count(FastOpenOutcome.DATA_NOT_ACKED)).isEqualTo(3);
             assertThat(state.pauseNanos()).as("a failed probe doubles the pause").isEqualTo(Duration.ofSeconds(2).toNanos());
             assertThat(state.fastOpenPaused(System.nanoTime())).isTrue();
+            assertThat(log.lines()).hasSize(2).last()
+                    .isEqualTo("WARN " + endpoint + "probe failed (data-not-acked); paused again, for 2s");
+
+            // the same port now takes SYN data: the cookie the kernel holds for the address is good there
+            without.close();
+            without = Origin.start(OriginOptions.defaults().withBindAddress(address).withPort(port).withFastOpenQueue(64));
+            Thread.sleep(2100);
+            AccessRecord probe = get(proxy, "/hello");
+            assertThat(probe.upstreamSynData()).as("the probe's SYN data is acked").isEqualTo(SynData.YES);
+            assertThat(state.pauseNanos()).isZero();
+            assertThat(log.lines()).hasSize(3).last()
+                    .isEqualTo("INFO " + endpoint + "allowed again: SYN data acked after a 2s pause");
+            assertThat(get(proxy, "/hello").upstreamSynData()).isEqualTo(SynData.YES);
+            assertThat(log.lines()).as("one line per change of the backoff, none while it stays").hasSize(3);
+        } finally {
+            without.close();
         }
     }
 

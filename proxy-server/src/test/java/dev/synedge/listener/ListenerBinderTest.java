@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.synedge.testing.RawClient;
 import dev.synedge.testing.RecordingUpstream;
 import dev.synedge.testing.TestProxy;
-import java.io.IOException;
 import org.junit.jupiter.api.Test;
 
 /** Listeners with SO_REUSEPORT still refuse a port some other process listens on. */
@@ -26,10 +25,14 @@ class ListenerBinderTest {
              TestProxy first = TestProxy.start(config(0, upstream.port(), true))) {
             for (boolean reusePort : new boolean[] {true, false}) {
                 assertThatThrownBy(() -> TestProxy.start(config(first.port(), upstream.port(), reusePort)).close())
-                        .isInstanceOf(IOException.class)
-                        .hasMessageContaining("listener main")
-                        .hasMessageContaining("127.0.0.1:" + first.port())
-                        .hasMessageContainingAll("ddress already in use");
+                        .as("reuse-port %b", reusePort)
+                        .isInstanceOfSatisfying(CannotListen.class, e -> {
+                            assertThat(e.addressInUse()).isTrue();
+                            assertThat(e.listener()).isEqualTo("main");
+                            assertThat(e.address().getPort()).isEqualTo(first.port());
+                        })
+                        .hasMessage("listener main cannot listen on 127.0.0.1:" + first.port()
+                                + ": address already in use (another process listens there)");
             }
             for (int i = 0; i < 4; i++) {
                 try (RawClient client = RawClient.connect(first.address())) {

@@ -129,8 +129,9 @@ class ReloadTest {
             InetSocketAddress c = proxy.server().address("c");
             assertThat(report.notApplied()).isEmpty();
             assertThat(report.applied()).containsExactly(
-                    "listener b moved to " + newB + "; its connections on " + oldB + " drain",
-                    "listener c added on " + c);
+                    "listener b moved to 127.0.0.2:" + newB.getPort() + "; its connections on 127.0.0.1:"
+                            + oldB.getPort() + " drain",
+                    "listener c added on 127.0.0.1:" + c.getPort());
             assertThat(proxy.server().address("a")).isEqualTo(a);
             assertThat(refused(oldB)).as("old address of b").isTrue();
             assertThat(get(newB)).isEqualTo("ok");

@@ -37,7 +37,7 @@ import org.junit.jupiter.api.io.TempDir;
 class TakeoverUnderLoadTest {
 
     private static final int TAKEOVERS = 5;
-    private static final Pattern LISTENING = Pattern.compile("synedge: listener main on /?127\\.0\\.0\\.1:(\\d+)");
+    private static final Pattern LISTENING = Pattern.compile("synedge: listener main on 127\\.0\\.0\\.1:(\\d+)");
 
     @TempDir
     Path dir;
