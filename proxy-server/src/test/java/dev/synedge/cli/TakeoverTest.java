@@ -84,6 +84,8 @@ class TakeoverTest {
                     config("new.conf", upstream.port(), "new", "").toString())) {
                 assertThat(listening(next)).as("the same port").isEqualTo(proxy);
                 old.await("takeover: the new process accepts on the listening sockets; this one drains");
+                // until its drain closes its own copies of the sockets, the old one may accept too
+                old.await("drain: stopped accepting");
                 assertThat(next.all()).anyMatch(line -> line.contains("socket(s) taken over"))
                         .anyMatch(line -> line.contains("takeover: the previous synedge released"));
 
