@@ -273,6 +273,7 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
      * refused or never completed): no method, target or route is known for sure.
      */
     private void logRefused(int status, long bytesSent, Termination termination) {
+        loop.metrics().exchanges(listener, null).refused(status, termination);
         long received = in == null ? 0 : in.readableBytes();
         if (!loop.recordsWanted()) {
             loop.counters().add(status, clientSynData, UpstreamConnection.NONE, SynData.UNKNOWN, 0);

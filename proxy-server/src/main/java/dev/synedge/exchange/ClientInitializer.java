@@ -24,6 +24,10 @@ public final class ClientInitializer extends ChannelInitializer<Channel> {
 
     @Override
     protected void initChannel(Channel channel) {
-        channel.pipeline().addLast(new ClientConnection(loops.get(channel.eventLoop()), listener));
+        LoopContext loop = loops.get(channel.eventLoop());
+        if (listener.mptcp()) {
+            loop.mptcpClientAccepted(listener, channel);
+        }
+        channel.pipeline().addLast(new ClientConnection(loop, listener));
     }
 }

@@ -71,6 +71,8 @@ final class ExchangeRecord {
      * (null when none was made), {@code status} what the client got (0 for nothing).
      */
     void ended(int status, long received, long sent, LocalCluster cluster, UpstreamAttempt attempt, int retries) {
+        loop.metrics().exchanges(client.listener(), route).ended(status, termination, System.nanoTime() - startNanos,
+                firstByteMicros < 0 ? -1 : firstByteMicros * 1000);
         UpstreamConnection connection = attempt == null ? UpstreamConnection.NONE : attempt.connection();
         SynData upstreamSyn = attempt == null ? SynData.UNKNOWN : attempt.synData();
         if (!loop.recordsWanted()) {
