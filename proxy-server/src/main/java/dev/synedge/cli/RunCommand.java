@@ -1,5 +1,6 @@
 package dev.synedge.cli;
 
+import dev.synedge.admin.AdminServer;
 import dev.synedge.config.ProxyConfig;
 import dev.synedge.listener.BoundListener;
 import dev.synedge.net.NativeException;
@@ -30,6 +31,7 @@ import sun.misc.Signal;
  *   <li>SIGHUP reloads the configuration file: a valid one replaces routes and clusters for new
  *       exchanges; a bad one is reported and the running configuration stays.
  * </ul>
+ * With {@code admin.enabled}, the admin API's {@code POST /drain} stops it as SIGTERM does.
  */
 @Command(name = "run", mixinStandardHelpOptions = true,
         description = "Run the proxy with a configuration file (default: conf/synedge.conf).")
@@ -51,12 +53,24 @@ final class RunCommand implements Callable<Integer> {
         if (loaded == null) {
             return 2;
         }
+        // Before the proxy, so that probes see it starting, and a port in use stops it early.
+        AdminServer admin;
+        try {
+            admin = loaded.admin().enabled() ? AdminServer.start(loaded) : null;
+        } catch (java.io.IOException e) {
+            err.println("synedge: not started: " + e.getMessage());
+            return 1;
+        }
         ProxyServer server;
         try {
             server = ProxyServer.start(loaded, null);
         } catch (java.io.IOException e) {
             err.println("synedge: not started: " + e.getMessage());
+            closeAdmin(admin);
             return 1;
+        }
+        if (admin != null) {
+            admin.serve(server);
         }
         // Any other way out (System.exit, an error) still closes the server and flushes the logs.
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
@@ -71,8 +85,15 @@ final class RunCommand implements Callable<Integer> {
         for (BoundListener listener : server.listeners()) {
             out.println("synedge: listener " + listener.name() + " on " + listener.address());
         }
+        if (admin != null) {
+            out.println("synedge: admin on " + admin.address());
+        }
         out.flush();
-        server.awaitStopped();
+        try {
+            server.awaitStopped();
+        } finally {
+            closeAdmin(admin);
+        }
         return 0;
     }
 
@@ -141,5 +162,11 @@ final class RunCommand implements Callable<Integer> {
         }
         server.reload(next);
         log.info("reload: {} loaded ({} routes, {} clusters)", file, next.routes().size(), next.clusters().size());
+    }
+
+    private static void closeAdmin(AdminServer admin) {
+        if (admin != null) {
+            admin.close();
+        }
     }
 }

@@ -3,6 +3,6 @@
  * arguments with picocli and hands over to the feature packages; holds no logic of its own.
  * Logback is reached only to flush the logs when {@code run} stops.
  *
- * <p>May use: accesslog, config, demo, doctor, listener, net, server, picocli, SLF4J, logback.
+ * <p>May use: accesslog, admin, config, demo, doctor, listener, net, server, picocli, SLF4J, logback.
  */
 package dev.synedge.cli;
