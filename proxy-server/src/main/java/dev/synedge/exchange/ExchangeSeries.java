@@ -33,7 +33,7 @@ public final class ExchangeSeries {
      * when none came.
      */
     void ended(int status, Termination termination, long durationNanos, long firstByteNanos) {
-        refused(status, termination);
+        count(status, termination);
         duration.observe(durationNanos);
         if (firstByteNanos >= 0) {
             firstByte.observe(firstByteNanos);
@@ -42,6 +42,10 @@ public final class ExchangeSeries {
 
     /** A request answered before it became an exchange (its head was refused or late): counted, not timed. */
     void refused(int status, Termination termination) {
+        count(status, termination);
+    }
+
+    private void count(int status, Termination termination) {
         statusClasses[status >= 100 && status < 600 ? status / 100 : 0]++;
         terminations[termination.ordinal()]++;
     }

@@ -2,6 +2,7 @@ package dev.synedge.admin;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.synedge.config.ConfigLoader;
 import dev.synedge.origin.Origin;
 import dev.synedge.origin.OriginOptions;
 import dev.synedge.server.ProxyServer;
@@ -55,6 +56,12 @@ class AdminApiTest {
                     "Bearer " + TOKEN);
             assertThat(config.statusCode()).isEqualTo(200);
             assertThat(config.body()).contains("\"token\": \"<redacted>\"").doesNotContain("t0ken");
+
+            proxy.server().reload(ConfigLoader.load(config(origin.port()) + "synedge.admin.token = next\n", "reload"));
+            assertThat(AdminClient.get(proxy.adminUrl("/live"), "Authorization", "Bearer " + TOKEN).statusCode())
+                    .as("a reload replaced the token").isEqualTo(401);
+            assertThat(AdminClient.get(proxy.adminUrl("/live"), "Authorization", "Bearer next").statusCode())
+                    .isEqualTo(200);
         }
     }
 
