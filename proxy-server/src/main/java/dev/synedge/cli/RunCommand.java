@@ -1,5 +1,6 @@
 package dev.synedge.cli;
 
+import dev.synedge.admin.AdminServer;
 import dev.synedge.config.ProxyConfig;
 import dev.synedge.listener.BoundListener;
 import dev.synedge.listener.CannotListen;
@@ -39,6 +40,7 @@ import sun.misc.Signal;
  * with the same {@code lifecycle.takeover-socket}, which then drains and exits: a restart that
  * refuses or resets no connection.
  * </ul>
+ * With {@code admin.enabled}, the admin API's {@code POST /drain} stops it as SIGTERM does.
  */
 @Command(name = "run", mixinStandardHelpOptions = true, versionProvider = Versions.class,
         description = "Run the proxy with a configuration file (default: conf/synedge.conf).")
@@ -74,6 +76,15 @@ final class RunCommand implements Callable<Integer> {
                     + "; start with --takeover to replace it without dropping a connection, or stop it first");
             return 1;
         }
+        // Before the proxy, so that probes see it starting, and a port in use stops it early. A
+        // process taking over starts it once the old one has let go of the port (takeOver).
+        AdminServer admin;
+        try {
+            admin = loaded.admin().enabled() && !takeover ? AdminServer.start(loaded) : null;
+        } catch (IOException e) {
+            err.println("synedge: not started: " + e.getMessage());
+            return 1;
+        }
         Takeover from = null;
         ProxyServer server;
         try {
@@ -83,6 +94,7 @@ final class RunCommand implements Callable<Integer> {
             if (from != null) {
                 from.close();
             }
+            closeAdmin(admin);
             err.println(e instanceof CannotListen cannot ? PortInUse.listener("synedge", cannot, file)
                     : "synedge: not started: " + e.getMessage());
             return 1;
@@ -96,10 +108,16 @@ final class RunCommand implements Callable<Integer> {
         listenForReload(server, file);
         if (from != null) {
             takeOver(from);
+            admin = adminAfterTakeover(loaded);
+        }
+        if (admin != null) {
+            admin.serve(server);
         }
         if (takeoverSocket != null) {
+            AdminServer handedOver = admin;
             try {
-                server.serveTakeovers(takeoverSocket);
+                // the admin port goes with the listening sockets, to the process taking over
+                server.serveTakeovers(takeoverSocket, () -> closeAdmin(handedOver));
             } catch (IOException e) {
                 log.warn("takeover: {}; this synedge cannot be taken over", e.getMessage());
             }
@@ -110,9 +128,29 @@ final class RunCommand implements Callable<Integer> {
         for (BoundListener listener : server.listeners()) {
             out.println("synedge: listener " + listener.name() + " on " + AddressText.of(listener.address()));
         }
+        if (admin != null) {
+            out.println("synedge: admin on " + AddressText.of(admin.address()));
+        }
         out.flush();
-        server.awaitStopped();
+        try {
+            server.awaitStopped();
+        } finally {
+            closeAdmin(admin);
+        }
         return 0;
+    }
+
+    /** The admin API of a process that took over, whose predecessor has closed its own; null when off or when it cannot. */
+    private static AdminServer adminAfterTakeover(ProxyConfig config) {
+        if (!config.admin().enabled()) {
+            return null;
+        }
+        try {
+            return AdminServer.start(config);
+        } catch (IOException e) {
+            log.error("admin: not started after the takeover: {}; the proxy serves without it", e.getMessage());
+            return null;
+        }
     }
 
     /** This process accepts on the sockets now: the old one may release the takeover socket and drain. */
@@ -207,6 +245,12 @@ final class RunCommand implements Callable<Integer> {
         } else {
             report.notApplied().forEach(left -> log.warn("reload: not applied: {}", left));
             log.warn("reload: {} applied except {} setting(s) listed above", file, report.notApplied().size());
+        }
+    }
+
+    private static void closeAdmin(AdminServer admin) {
+        if (admin != null) {
+            admin.close();
         }
     }
 }

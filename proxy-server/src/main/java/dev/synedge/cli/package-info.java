@@ -4,6 +4,6 @@
  * logic of its own. Logback is reached only to flush the logs when {@code run} stops, Netty
  * only for its version.
  *
- * <p>May use: accesslog, config, demo, doctor, listener, net, server, picocli, Netty, SLF4J, logback.
+ * <p>May use: accesslog, admin, config, demo, doctor, listener, net, server, picocli, Netty, SLF4J, logback.
  */
 package dev.synedge.cli;

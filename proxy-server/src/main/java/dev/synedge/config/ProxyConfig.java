@@ -19,11 +19,12 @@ import java.util.TreeMap;
  * @param endpointState    bounds of the per-endpoint state cache
  * @param accessLog        what the access log writes and where
  * @param lifecycle        graceful stop and takeover by a new process
+ * @param admin            the admin API's listener
  */
 public record ProxyConfig(int eventLoops, boolean fastopenRequired, List<ListenerConfig> listeners,
                           HttpConfig http, List<RouteConfig> routes, Map<String, ClusterConfig> clusters,
                           EndpointStateConfig endpointState, AccessLogConfig accessLog,
-                          LifecycleConfig lifecycle) {
+                          LifecycleConfig lifecycle, AdminConfig admin) {
 
     public ProxyConfig {
         listeners = List.copyOf(listeners);
@@ -33,5 +34,6 @@ public record ProxyConfig(int eventLoops, boolean fastopenRequired, List<Listene
         Objects.requireNonNull(endpointState, "endpointState");
         Objects.requireNonNull(accessLog, "accessLog");
         Objects.requireNonNull(lifecycle, "lifecycle");
+        Objects.requireNonNull(admin, "admin");
     }
 }

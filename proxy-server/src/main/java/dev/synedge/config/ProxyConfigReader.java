@@ -89,8 +89,9 @@ final class ProxyConfigReader {
                 state.integer("max-endpoints", 1, 100_000_000), state.duration("expire-after-access"));
         AccessLogConfig accessLog = accessLog(top.section("access-log"));
         LifecycleConfig lifecycle = lifecycle(top.section("lifecycle"));
+        AdminConfig admin = admin(top.section("admin"));
         return new ProxyConfig(eventLoops, fastopenRequired, listeners, http, routes, clusters,
-                endpointState, accessLog, lifecycle);
+                endpointState, accessLog, lifecycle, admin);
     }
 
     /** The defaults blocks after the user's overrides; their keys are the schema of the elements. */
@@ -532,6 +533,16 @@ final class ProxyConfigReader {
 
     private LifecycleConfig lifecycle(Section s) {
         return new LifecycleConfig(s.duration("drain-timeout"), optionalPath(s, "takeover-socket", "have no takeover"));
+    }
+
+    private AdminConfig admin(Section s) {
+        boolean enabled = s.bool("enabled");
+        InetSocketAddress address = new InetSocketAddress(bindAddress(s), s.integer("port", 0, 65535));
+        String token = s.optionalString("token");
+        if (token != null) {
+            token = checked(s, "token", token, Syntax::bearerToken);
+        }
+        return new AdminConfig(enabled, address, token == null ? null : new Secret(token));
     }
 
     /** A file path, or null when the key is null; {@code nullMeans} says what null does, for the problem. */

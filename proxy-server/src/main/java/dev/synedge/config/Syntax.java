@@ -42,6 +42,28 @@ final class Syntax {
         return text;
     }
 
+    /**
+     * A Bearer token as RFC 6750 allows it in the Authorization field: letters, digits and
+     * {@code -._~+/}, then {@code =} padding. The message never quotes it: it is a secret.
+     */
+    static String bearerToken(String text) {
+        if (text.isEmpty()) {
+            throw new IllegalArgumentException("must not be empty; use null for no token");
+        }
+        int end = text.length();
+        while (end > 1 && text.charAt(end - 1) == '=') {
+            end--;
+        }
+        for (int i = 0; i < end; i++) {
+            char c = text.charAt(i);
+            if (!isAlnum(c) && "-._~+/".indexOf(c) < 0) {
+                throw new IllegalArgumentException("a Bearer token has letters, digits and -._~+/ followed by "
+                        + "any '=' padding; character " + (i + 1) + " of " + text.length() + " is none of these");
+            }
+        }
+        return text;
+    }
+
     /** A header field value: visible ASCII, spaces and tabs; never CR, LF or NUL. */
     static String fieldValue(String text) {
         for (int i = 0; i < text.length(); i++) {

@@ -280,6 +280,7 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
      * read whole and valid before that, else none; never a route.
      */
     private void logRefused(int status, long bytesSent, Termination termination) {
+        loop.metrics().exchanges(listener(), null).refused(status, termination);
         long received = in == null ? 0 : in.readableBytes();
         if (!loop.recordsWanted()) {
             loop.counters().add(status, clientSynData, UpstreamConnection.NONE, SynData.UNKNOWN, 0);

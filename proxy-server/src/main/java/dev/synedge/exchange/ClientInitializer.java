@@ -28,7 +28,12 @@ public final class ClientInitializer extends ChannelInitializer<Channel> {
 
     @Override
     protected void initChannel(Channel channel) {
-        channel.pipeline().addLast(new ClientConnection(loops.get(channel.eventLoop()), this));
+        LoopContext loop = loops.get(channel.eventLoop());
+        ListenerConfig listener = config;
+        if (listener.mptcp()) {
+            loop.mptcpClientAccepted(listener, channel);
+        }
+        channel.pipeline().addLast(new ClientConnection(loop, this));
     }
 
     public ListenerConfig config() {

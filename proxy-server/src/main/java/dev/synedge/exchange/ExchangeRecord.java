@@ -76,6 +76,8 @@ final class ExchangeRecord {
     void ended(int sentStatus, long received, long sent, LocalCluster cluster, UpstreamAttempt attempt, int retries) {
         int status = sentStatus == 0 && termination == Termination.CLIENT_CLOSED
                 ? AccessRecord.CLIENT_CLOSED_REQUEST : sentStatus;
+        loop.metrics().exchanges(client.listener(), route).ended(status, termination, System.nanoTime() - startNanos,
+                firstByteMicros < 0 ? -1 : firstByteMicros * 1000);
         UpstreamConnection connection = attempt == null ? UpstreamConnection.NONE : attempt.connection();
         SynData upstreamSyn = attempt == null ? SynData.UNKNOWN : attempt.synData();
         if (!loop.recordsWanted()) {

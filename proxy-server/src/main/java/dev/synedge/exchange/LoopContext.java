@@ -7,13 +7,18 @@ import dev.synedge.body.BodyPolicy;
 import dev.synedge.body.SplicePipes;
 import dev.synedge.body.ZeroCopyProbe;
 import dev.synedge.config.ClusterConfig;
+import dev.synedge.config.ListenerConfig;
 import dev.synedge.health.HealthChecks;
 import dev.synedge.net.IoVector;
+import dev.synedge.net.NativeException;
 import dev.synedge.routing.ProxyRuntime;
 import dev.synedge.upstream.EndpointStates;
 import dev.synedge.upstream.LocalCluster;
+import dev.synedge.upstream.UpstreamPool;
 import io.netty.channel.Channel;
 import io.netty.channel.IoEventLoop;
+import io.netty.channel.unix.UnixChannel;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -21,16 +26,20 @@ import java.util.Map;
 import java.util.Set;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * What one event loop owns: its view of each cluster (pools, balancer state), a gather
- * vector for upstream writes, the pipes of its splices, and counters (body counters per
- * cluster name, so that they survive reloads). Touched only from its loop, so nothing here is
- * locked. When the shared {@link ProxyRuntime} is swapped (reload), the loop notices at its
- * next exchange, builds clusters for the new configuration and closes the old pools' idle
- * connections; busy ones finish their exchange and close.
+ * vector for upstream writes, the pipes of its splices, and counters (body counters and the
+ * metrics' {@link LoopMetrics}, by name, so that they survive reloads). Touched only from its
+ * loop, so nothing here is locked. When the shared {@link ProxyRuntime} is swapped (reload),
+ * the loop notices at its next exchange, builds clusters for the new configuration and closes
+ * the old pools' idle connections; busy ones finish their exchange and close.
  */
 public final class LoopContext {
+
+    private static final Logger log = LoggerFactory.getLogger(LoopContext.class);
 
     private final IoEventLoop loop;
     private final Supplier<ProxyRuntime> runtimes;
@@ -47,6 +56,7 @@ public final class LoopContext {
     private final SplicePipes pipes = new SplicePipes(BodyPolicy.PIPE_BYTES);
     private final ParseStates parseStates = new ParseStates();
     private final Map<String, BodyCounters> bodyCounters = new HashMap<>();
+    private final LoopMetrics metrics = new LoopMetrics();
     private ProxyRuntime runtime;
     private Map<String, LocalCluster> clusters = Map.of();
     /** Open client connections of this loop, so that shutdown can close them itself. */
@@ -82,7 +92,8 @@ public final class LoopContext {
             Map<String, LocalCluster> next = new HashMap<>();
             for (ClusterConfig cluster : current.config().clusters().values()) {
                 BodyCounters counters = bodyCounters.computeIfAbsent(cluster.name(), name -> new BodyCounters());
-                next.put(cluster.name(), new LocalCluster(cluster, loop, counters, health.cluster(cluster.name())));
+                next.put(cluster.name(), new LocalCluster(cluster, loop, counters, health.cluster(cluster.name()),
+                        metrics.cluster(cluster.name())));
             }
             clusters.values().forEach(LocalCluster::retire);
             clusters = next;
@@ -120,6 +131,35 @@ public final class LoopContext {
     public BodyCounters.Snapshot bodyCounters(String cluster) {
         BodyCounters c = bodyCounters.get(cluster);
         return c == null ? BodyCounters.Snapshot.ZERO : c.snapshot();
+    }
+
+    LoopMetrics metrics() {
+        return metrics;
+    }
+
+    /**
+     * Copies of this loop's counters for metrics, with its pools and load as they are now. Runs
+     * on the loop (or after it stopped).
+     */
+    public LoopMetrics.Snapshot metricsSnapshot() {
+        List<LoopMetrics.Pool> pools = new ArrayList<>();
+        for (LocalCluster cluster : clusters.values()) {
+            for (int i = 0; i < cluster.size(); i++) {
+                UpstreamPool pool = cluster.pool(i);
+                pools.add(new LoopMetrics.Pool(cluster.name(), cluster.endpoint(i).name(), pool.openConnections(),
+                        pool.idleConnections()));
+            }
+        }
+        return metrics.snapshot(bodyCounters, pools, load());
+    }
+
+    /** An MPTCP listener accepted {@code channel}: its subflows as they are now go into the listener's counters. */
+    void mptcpClientAccepted(ListenerConfig listener, Channel channel) {
+        try {
+            metrics.clientMptcp(listener.name()).sample(((UnixChannel) channel).fd().intValue());
+        } catch (NativeException e) {
+            log.debug("MPTCP state of client {}: {}", channel.remoteAddress(), e.getMessage());
+        }
     }
 
     ZeroCopyProbe zeroCopyProbe() {

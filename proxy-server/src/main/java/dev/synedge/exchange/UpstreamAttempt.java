@@ -7,7 +7,6 @@ import dev.synedge.config.ClusterConfig;
 import dev.synedge.net.NativeException;
 import dev.synedge.net.TcpInfo;
 import dev.synedge.upstream.Endpoint;
-import dev.synedge.upstream.EndpointState;
 import dev.synedge.upstream.FastOpenOutcome;
 import dev.synedge.upstream.LocalCluster;
 import dev.synedge.upstream.UpstreamSocket;
@@ -55,6 +54,7 @@ final class UpstreamAttempt {
         }
         pooled.handOver(owner);
         pooled.startExchange();
+        cluster.counters(index).reused();
         return new UpstreamAttempt(loop, cluster, index, pooled, false, FastOpenOutcome.NOT_TRIED, 0);
     }
 
@@ -73,8 +73,10 @@ final class UpstreamAttempt {
                 && loop.endpointStates().of(endpoint.address()).fastOpenAllowed(now);
         int pageSegment = !config.mptcp() && BodyPolicy.asksForPageSegments(config.responseBody(), loop.zeroCopyProbe())
                 ? cluster.pageSegment(index) : 0;
-        UpstreamSocket socket = UpstreamSocket.open(loop.loop(), endpoint, fastOpen, config.mptcp(), pageSegment, owner);
+        UpstreamSocket socket = UpstreamSocket.open(loop.loop(), endpoint, cluster.counters(index), fastOpen,
+                config.mptcp(), pageSegment, owner);
         cluster.pool(index).opened();
+        cluster.counters(index).opened();
         socket.startExchange();
         return new UpstreamAttempt(loop, cluster, index, socket, true,
                 fastOpen ? FastOpenOutcome.UNKNOWN : FastOpenOutcome.NOT_TRIED, now);
@@ -100,14 +102,17 @@ final class UpstreamAttempt {
 
     /**
      * The new connection is proven, by its handshake or its first response byte: once, its
-     * connect time, and its Fast Open outcome and RTT, which go into the endpoint's state.
+     * connect time, and its Fast Open outcome and RTT, which go into the endpoint's state;
+     * an MPTCP connection's subflows go into the cluster's counters.
      */
     void connected() {
         if (outcomeRecorded || !opened) {
             return;
         }
         outcomeRecorded = true;
-        connectMicros = (System.nanoTime() - startNanos) / 1000;
+        long connectNanos = System.nanoTime() - startNanos;
+        connectMicros = connectNanos / 1000;
+        cluster.counters(index).connected(connectNanos);
         long rtt = 0;
         try {
             TcpInfo info = socket.tcpInfo();
@@ -118,7 +123,14 @@ final class UpstreamAttempt {
         } catch (NativeException e) {
             log.debug("TCP_INFO of {}: {}", endpoint(), e.getMessage());
         }
-        endpointState().record(fastOpen, rtt, cluster.config().fastopenBackoff(), System.nanoTime());
+        record(fastOpen, rtt);
+        if (cluster.config().mptcp()) {
+            try {
+                cluster.counters().mptcp().sample(socket.fdValue());
+            } catch (NativeException e) {
+                log.debug("MPTCP state of {}: {}", endpoint(), e.getMessage());
+            }
+        }
     }
 
     /**
@@ -129,7 +141,7 @@ final class UpstreamAttempt {
     void failed(String why) {
         if (opened) {
             fastOpen = socket.fastOpen() ? FastOpenOutcome.CONNECTION_FAILED : FastOpenOutcome.NOT_TRIED;
-            endpointState().record(fastOpen, 0, cluster.config().fastopenBackoff(), System.nanoTime());
+            record(fastOpen, 0);
             cluster.health().failed(index, why);
         }
     }
@@ -146,14 +158,16 @@ final class UpstreamAttempt {
      */
     void timedOut() {
         if (opened && socket.fastOpen()) {
-            endpointState().record(FastOpenOutcome.CONNECTION_FAILED, 0, cluster.config().fastopenBackoff(),
-                    System.nanoTime());
+            record(FastOpenOutcome.CONNECTION_FAILED, 0);
         }
         cluster.health().failed(index, "no response head in time");
     }
 
-    private EndpointState endpointState() {
-        return loop.endpointStates().of(endpoint().address());
+    /** A new connection's Fast Open outcome, into the endpoint's shared state and this loop's counters alike. */
+    private void record(FastOpenOutcome outcome, long rttMicros) {
+        loop.endpointStates().of(endpoint().address())
+                .record(outcome, rttMicros, cluster.config().fastopenBackoff(), System.nanoTime());
+        cluster.counters(index).fastOpen(outcome);
     }
 
     /**

@@ -15,7 +15,9 @@
  *   <li>{@link dev.synedge.exchange.ResponseRelay}: the response coming down (head, copied body
  *       with re-chunking), with {@link dev.synedge.exchange.ClientOutput} for the client's side
  *       and a {@link dev.synedge.exchange.BodyPump} (mapped or spliced) for large bodies.
- *   <li>{@link dev.synedge.exchange.ExchangeRecord}: what the access log and counters learn.
+ *   <li>{@link dev.synedge.exchange.ExchangeRecord}: what the access log and counters learn,
+ *       and {@link dev.synedge.exchange.LoopMetrics} what the metrics count, per loop and by
+ *       name ({@link dev.synedge.exchange.ExchangeSeries} per listener, route and cluster).
  *   <li>{@link dev.synedge.exchange.LoopContext}: what one event loop owns, among it the
  *       {@link dev.synedge.exchange.ParseStates} that idle connections lend their parse state to.
  * </ul>
@@ -23,6 +25,6 @@
  * <p>Everything here runs on the event loop of the client connection; the server package wires
  * it to listeners.
  *
- * <p>May use: accesslog, body, config, health, http, net, routing, upstream, Netty, SLF4J.
+ * <p>May use: accesslog, body, config, health, http, metrics, net, routing, upstream, Netty, SLF4J.
  */
 package dev.synedge.exchange;

@@ -9,6 +9,7 @@ import dev.synedge.config.ListenerConfig;
 import dev.synedge.config.ProxyConfig;
 import dev.synedge.exchange.ExchangeCounters;
 import dev.synedge.exchange.LoopContext;
+import dev.synedge.exchange.LoopMetrics;
 import dev.synedge.health.HealthChecks;
 import dev.synedge.listener.BoundListener;
 import dev.synedge.net.FastOpenMode;
@@ -32,9 +33,12 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BinaryOperator;
@@ -52,6 +56,8 @@ public final class ProxyServer implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(ProxyServer.class);
     private static final long DRAIN_POLL_MILLIS = 50;
+    /** How long a metrics read waits for a loop to run it, or to stop. */
+    private static final long LOOP_READ_SECONDS = 5;
 
     /** Where the server is in its life, as readiness checks see it. */
     public enum State {
@@ -285,9 +291,11 @@ public final class ProxyServer implements AutoCloseable {
     /**
      * Lets a new process take over through the Unix socket at {@code path}
      * ({@code synedge run --takeover}); fails when another synedge answers there.
+     * {@code onHandover} runs once a new process accepts on the sockets, before it is told to
+     * go on: what else it needs of this one (the admin port) is let go there.
      */
-    public void serveTakeovers(Path path) throws IOException {
-        takeovers = TakeoverServer.start(this, path);
+    public void serveTakeovers(Path path, Runnable onHandover) throws IOException {
+        takeovers = TakeoverServer.start(this, path, onHandover);
     }
 
     public State state() {
@@ -386,5 +394,37 @@ public final class ProxyServer implements AutoCloseable {
     /** Waits until the server has stopped, however it was stopped (a signal, the admin API). */
     public void awaitStopped() throws InterruptedException {
         stopped.await();
+    }
+
+    /**
+     * Each loop's counters for metrics, copied on that loop, so that the loops count without
+     * atomics. Once the loops have stopped they are read from here: nothing writes them any more.
+     */
+    public List<LoopMetrics.Snapshot> loopMetrics() throws InterruptedException {
+        List<LoopMetrics.Snapshot> all = new ArrayList<>();
+        for (LoopContext context : loops.values()) {
+            all.add(readOnLoop(context, context::metricsSnapshot));
+        }
+        return all;
+    }
+
+    private <T> T readOnLoop(LoopContext context, Callable<T> read) throws InterruptedException {
+        if (!group.isShuttingDown()) {
+            try {
+                return context.loop().submit(read).get(LOOP_READ_SECONDS, TimeUnit.SECONDS);
+            } catch (RejectedExecutionException | TimeoutException e) {
+                // stopping meanwhile: a task queued now may never run; read once the loops are gone
+            } catch (ExecutionException e) {
+                throw new IllegalStateException(e.getCause());
+            }
+        }
+        if (!group.awaitTermination(LOOP_READ_SECONDS, TimeUnit.SECONDS)) {
+            throw new IllegalStateException("event loop " + context.loop() + " neither ran the read nor stopped");
+        }
+        try {
+            return read.call();
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
     }
 }

@@ -29,20 +29,22 @@ final class TakeoverServer implements AutoCloseable {
     private final ProxyServer server;
     private final Path path;
     private final UnixSocket socket;
+    private final Runnable onHandover;
     private volatile boolean closed;
     private volatile boolean released;
 
-    private TakeoverServer(ProxyServer server, Path path, UnixSocket socket) {
+    private TakeoverServer(ProxyServer server, Path path, UnixSocket socket, Runnable onHandover) {
         this.server = server;
         this.path = path;
         this.socket = socket;
+        this.onHandover = onHandover;
     }
 
     /**
      * Listens at {@code path}, replacing a stale socket file; fails when a synedge still
      * answers there.
      */
-    static TakeoverServer start(ProxyServer server, Path path) throws IOException {
+    static TakeoverServer start(ProxyServer server, Path path, Runnable onHandover) throws IOException {
         if (Files.exists(path)) {
             if (Takeover.answers(path)) {
                 throw new IOException("takeover-socket " + path + ": another synedge answers there;"
@@ -60,7 +62,7 @@ final class TakeoverServer implements AutoCloseable {
         } catch (NativeException e) {
             throw new IOException("takeover-socket " + path + ": " + e.getMessage(), e);
         }
-        TakeoverServer takeovers = new TakeoverServer(server, path, socket);
+        TakeoverServer takeovers = new TakeoverServer(server, path, socket, onHandover);
         Thread.ofPlatform().name("synedge-takeover").daemon().start(takeovers::serve);
         log.info("takeover: a new synedge started with --takeover takes over through {}", path);
         return takeovers;
@@ -123,6 +125,7 @@ final class TakeoverServer implements AutoCloseable {
                     + " before it was ready");
         }
         release();
+        onHandover.run();
         peer.send(Takeover.RELEASED);
         log.info("takeover: the new process accepts on the listening sockets; this one drains");
         return true;

@@ -39,6 +39,8 @@ public final class EndpointState {
     private final String name;
     private final AtomicReference<Backoff> backoff = new AtomicReference<>(Backoff.CLEAR);
     private final LongAdder[] outcomes = new LongAdder[FastOpenOutcome.values().length];
+    private final LongAdder pauses = new LongAdder();
+    private final LongAdder resumes = new LongAdder();
     private volatile long rttMicrosEwma;
     private volatile long minRttMicros;
 
@@ -80,6 +82,7 @@ public final class EndpointState {
         if (outcome == FastOpenOutcome.SYN_DATA_ACKED) {
             if (backoff.get() != Backoff.CLEAR) {
                 Backoff was = backoff.getAndSet(Backoff.CLEAR);
+                countTransition(was, Backoff.CLEAR);
                 if (was.pauseNanos > 0) {
                     log.info("endpoint {}: Fast Open allowed again: SYN data acked after a {} pause", name,
                             duration(was.pauseNanos));
@@ -92,8 +95,11 @@ public final class EndpointState {
                 current = backoff.get();
                 next = afterFailure(current, config, nowNanos);
             } while (next != current && !backoff.compareAndSet(current, next));
-            if (next.pauseNanos > 0 && next != current) {
-                logPause(current, next, outcome, config);
+            if (next != current) {
+                countTransition(current, next);
+                if (next.pauseNanos > 0) {
+                    logPause(current, next, outcome, config);
+                }
             }
         } else if (outcome != FastOpenOutcome.NOT_TRIED) {
             releaseProbe();
@@ -172,5 +178,53 @@ public final class EndpointState {
     /** The current pause length, 0 when Fast Open is not backing off. */
     public long pauseNanos() {
         return backoff.get().pauseNanos;
+    }
+
+    /** The backoff's stage now, for metrics and the admin API. */
+    public enum Stage {
+        /** Fast Open in use, no failure pending. */
+        CLEAR,
+        /** Fast Open in use, with failures counting towards a pause. */
+        FAILING,
+        /** Fast Open paused until {@link #pausedUntilNanos}. */
+        PAUSED,
+        /** The pause ran out: the next new connection (or the one in flight) probes with Fast Open. */
+        PROBING
+    }
+
+    public Stage stage(long nowNanos) {
+        Backoff current = backoff.get();
+        if (current.pausedUntilNanos == 0) {
+            return current.failures == 0 ? Stage.CLEAR : Stage.FAILING;
+        }
+        return nowNanos - current.pausedUntilNanos < 0 && !current.probing ? Stage.PAUSED : Stage.PROBING;
+    }
+
+    /** Consecutive Fast Open failures counting towards a pause. */
+    public int failures() {
+        return backoff.get().failures;
+    }
+
+    /** When the current pause ends ({@link System#nanoTime()} clock); 0 when not backing off. */
+    public long pausedUntilNanos() {
+        return backoff.get().pausedUntilNanos;
+    }
+
+    /** Pauses begun: after consecutive failures, or a failed probe that doubled the pause. */
+    public long pauses() {
+        return pauses.sum();
+    }
+
+    /** Pauses ended by a connection whose SYN data was acknowledged. */
+    public long resumes() {
+        return resumes.sum();
+    }
+
+    private void countTransition(Backoff from, Backoff to) {
+        if (to.pausedUntilNanos != 0 && to.pausedUntilNanos != from.pausedUntilNanos) {
+            pauses.increment();
+        } else if (to.pauseNanos == 0 && from.pauseNanos != 0) {
+            resumes.increment();
+        }
     }
 }

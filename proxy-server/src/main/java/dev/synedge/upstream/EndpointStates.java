@@ -5,6 +5,7 @@ import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.synedge.config.EndpointStateConfig;
 import dev.synedge.net.AddressText;
 import java.net.InetSocketAddress;
+import java.util.Map;
 
 /**
  * The endpoint state cache: one {@link EndpointState} per upstream address, bounded and
@@ -44,5 +45,18 @@ public final class EndpointStates {
 
     public long size() {
         return cache.estimatedSize();
+    }
+
+    /**
+     * The state if the cache has one, without counting this as a use: reading metrics must
+     * not keep an endpoint from expiring.
+     */
+    public EndpointState peekQuietly(InetSocketAddress address) {
+        return cache.policy().getIfPresentQuietly(address);
+    }
+
+    /** Every endpoint the cache holds now, without counting this as a use of any. */
+    public Map<InetSocketAddress, EndpointState> all() {
+        return Map.copyOf(cache.asMap());
     }
 }

@@ -29,6 +29,8 @@ public final class LocalCluster {
     private final int[] outstanding;
     private final Balancer balancer;
     private final BodyCounters bodyCounters;
+    private final ClusterCounters counters;
+    private final EndpointCounters[] endpointCounters;
     /** Per endpoint: the MSS that makes its segments whole pages, 0 for none; -1 until probed. */
     private final int[] pageSegments;
     private final ClusterHealth health;
@@ -36,22 +38,26 @@ public final class LocalCluster {
     private boolean panic;
 
     /**
-     * {@code bodyCounters}: this loop's counters for the cluster's name, kept across reloads;
-     * {@code health}: the cluster's endpoint health, shared by the loops.
+     * {@code bodyCounters}, {@code counters}: this loop's counters for the cluster's name, kept
+     * across reloads; {@code health}: the cluster's endpoint health, shared by the loops.
      */
-    public LocalCluster(ClusterConfig config, EventLoop loop, BodyCounters bodyCounters, ClusterHealth health) {
+    public LocalCluster(ClusterConfig config, EventLoop loop, BodyCounters bodyCounters, ClusterHealth health,
+                        ClusterCounters counters) {
         this.config = config;
         this.bodyCounters = bodyCounters;
         this.health = health;
+        this.counters = counters;
         List<EndpointConfig> configured = config.endpoints();
         this.endpoints = new Endpoint[configured.size()];
         this.pools = new UpstreamPool[configured.size()];
         this.authorities = new byte[configured.size()][];
+        this.endpointCounters = new EndpointCounters[configured.size()];
         for (int i = 0; i < endpoints.length; i++) {
             EndpointConfig e = configured.get(i);
             endpoints[i] = new Endpoint(config.name(), e.address(), e.weight(), AddressText.of(e.address()));
             pools[i] = new UpstreamPool(loop, config.pool(), config.maxConnectionsPerEndpoint());
             authorities[i] = e.name().getBytes(StandardCharsets.US_ASCII);
+            endpointCounters[i] = counters.endpoint(endpoints[i].name());
         }
         this.outstanding = new int[endpoints.length];
         this.pageSegments = new int[endpoints.length];
@@ -69,6 +75,15 @@ public final class LocalCluster {
 
     public BodyCounters bodyCounters() {
         return bodyCounters;
+    }
+
+    public ClusterCounters counters() {
+        return counters;
+    }
+
+    /** This loop's counters of endpoint {@code index}. */
+    public EndpointCounters counters(int index) {
+        return endpointCounters[index];
     }
 
     public int size() {

@@ -72,6 +72,7 @@ public final class UpstreamSocket implements EpollIoHandle {
     private final LinuxSocket socket;
     private final FileDescriptor nettyFd;
     private final Endpoint endpoint;
+    private final EndpointCounters counters;
     private final boolean fastOpen;
     private final long openedNanos;
     private IoRegistration registration;
@@ -84,10 +85,12 @@ public final class UpstreamSocket implements EpollIoHandle {
     /** mmap of a zero-copy window failed (an MPTCP socket): bodies are not mapped here. */
     private boolean unmappable;
 
-    private UpstreamSocket(LinuxSocket socket, Endpoint endpoint, boolean fastOpen, Owner owner) {
+    private UpstreamSocket(LinuxSocket socket, Endpoint endpoint, EndpointCounters counters, boolean fastOpen,
+                           Owner owner) {
         this.socket = socket;
         this.nettyFd = new FileDescriptor(socket.fd());
         this.endpoint = endpoint;
+        this.counters = counters;
         this.fastOpen = fastOpen;
         this.owner = owner;
         this.openedNanos = System.nanoTime();
@@ -98,13 +101,14 @@ public final class UpstreamSocket implements EpollIoHandle {
      * own loop). With {@code fastOpen}, {@code TCP_FASTOPEN_CONNECT} is set first: when the
      * kernel holds a cookie for the endpoint nothing is sent until the first write. A
      * {@code pageSegment} above 0 is advertised as the MSS ({@link PageSegments}), so that the
-     * endpoint's segments can map as whole pages.
+     * endpoint's segments can map as whole pages. {@code counters} learn the connection's
+     * retransmissions when it closes.
      */
-    public static UpstreamSocket open(IoEventLoop loop, Endpoint endpoint, boolean fastOpen, boolean mptcp,
-                                      int pageSegment, Owner owner) throws NativeException {
+    public static UpstreamSocket open(IoEventLoop loop, Endpoint endpoint, EndpointCounters counters, boolean fastOpen,
+                                      boolean mptcp, int pageSegment, Owner owner) throws NativeException {
         LinuxSocket socket = LinuxSocket.openFor(endpoint.address(),
                 mptcp ? LinuxSocket.Protocol.MPTCP : LinuxSocket.Protocol.TCP);
-        UpstreamSocket upstream = new UpstreamSocket(socket, endpoint, fastOpen, owner);
+        UpstreamSocket upstream = new UpstreamSocket(socket, endpoint, counters, fastOpen, owner);
         try {
             SocketOptions.setNoDelay(socket.fd(), true);
             if (pageSegment > 0) {
@@ -331,6 +335,12 @@ public final class UpstreamSocket implements EpollIoHandle {
         if (registration != null) {
             // Before close(2): the registration is keyed by fd number, which the kernel reuses.
             registration.cancel();
+        }
+        try {
+            // Once per connection, while the kernel still has its figures.
+            counters.closed(TcpInfo.read(socket.fd()).totalRetransmits());
+        } catch (NativeException ignored) {
+            // Nothing to learn from a socket the kernel no longer describes.
         }
         if (reset) {
             try {

@@ -6,10 +6,11 @@
  * loop), and what is learned per endpoint across loops
  * ({@link dev.synedge.upstream.EndpointStates}: Fast Open outcomes and back-off, TCP metrics).
  *
- * <p>Everything but {@link dev.synedge.upstream.EndpointStates} belongs to one event loop. Of
- * body it uses the per-cluster counters and the socket's zero-copy window; it knows nothing of
- * exchanges or HTTP.
+ * <p>Everything but {@link dev.synedge.upstream.EndpointStates} belongs to one event loop,
+ * the metrics' {@link dev.synedge.upstream.ClusterCounters} too (kept by name across reloads,
+ * as body's per-cluster counters are). Of body it uses the per-cluster counters and the
+ * socket's zero-copy window; it knows nothing of exchanges or HTTP.
  *
- * <p>May use: body, config, health, net, Caffeine, Netty, SLF4J.
+ * <p>May use: body, config, health, metrics, net, Caffeine, Netty, SLF4J.
  */
 package dev.synedge.upstream;

@@ -12,6 +12,10 @@ import dev.synedge.testkit.KernelRequirement;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -147,6 +151,37 @@ class TakeoverTest {
                 assertThat(old.awaitExit()).isZero();
                 assertThat(configHeader(proxy)).isEqualTo("new");
             }
+        }
+    }
+
+    /** The admin port goes to the new process with the listening sockets. */
+    @Test
+    void theAdminPortGoesWithTheListeningSockets() throws Exception {
+        int adminPort;
+        try (ServerSocket probe = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
+            adminPort = probe.getLocalPort();
+        }
+        String admin = "synedge.admin { enabled = true, port = " + adminPort + " }";
+        try (RecordingUpstream upstream = RecordingUpstream.start(RecordingUpstream.OK);
+             SynedgeProcess old = new SynedgeProcess("run", config("old.conf", upstream.port(), "old", admin)
+                     .toString())) {
+            InetSocketAddress proxy = listening(old);
+            assertThat(ready(adminPort)).isEqualTo(200);
+            try (SynedgeProcess next = new SynedgeProcess("run", "--takeover",
+                    config("new.conf", upstream.port(), "new", admin).toString())) {
+                assertThat(listening(next)).isEqualTo(proxy);
+                next.await("synedge: admin on 127\\.0\\.0\\.1:" + adminPort);
+                assertThat(old.awaitExit()).isZero();
+                assertThat(ready(adminPort)).as("the new process answers on the admin port").isEqualTo(200);
+                assertThat(configHeader(proxy)).isEqualTo("new");
+            }
+        }
+    }
+
+    private static int ready(int adminPort) throws Exception {
+        try (HttpClient http = HttpClient.newHttpClient()) {
+            return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + adminPort + "/ready")).build(),
+                    HttpResponse.BodyHandlers.discarding()).statusCode();
         }
     }
 

@@ -101,6 +101,7 @@ class ConfigLoaderTest {
               endpoint-state { max-endpoints = 500, expire-after-access = 10m }
               access-log { enabled = false, format = json, path = "/tmp/synedge-access.log" }
               lifecycle { drain-timeout = 5s, takeover-socket = "/tmp/synedge-takeover.sock" }
+              admin { enabled = true, address = "::1", port = 9902, token = "s3cret-Token/x+y==" }
             }
             """;
 
@@ -156,7 +157,9 @@ class ConfigLoaderTest {
         ProxyConfig expected = new ProxyConfig(2, true, listeners, http, routes, Map.of("api", api, "web", web),
                 new EndpointStateConfig(500, Duration.ofMinutes(10)),
                 new AccessLogConfig(false, AccessLogConfig.Format.JSON, Path.of("/tmp/synedge-access.log")),
-                new LifecycleConfig(Duration.ofSeconds(5), Path.of("/tmp/synedge-takeover.sock")));
+                new LifecycleConfig(Duration.ofSeconds(5), Path.of("/tmp/synedge-takeover.sock")),
+                new AdminConfig(true, new InetSocketAddress(InetAddress.getByName("::1"), 9902),
+                        new Secret("s3cret-Token/x+y==")));
 
         assertThat(config).isEqualTo(expected);
         assertThat(config.clusters().keySet()).containsExactly("api", "web");
@@ -177,6 +180,20 @@ class ConfigLoaderTest {
         assertThat(config.clusters()).isEmpty();
         assertThat(config.endpointState()).isEqualTo(new EndpointStateConfig(10_000, Duration.ofHours(1)));
         assertThat(config.accessLog()).isEqualTo(new AccessLogConfig(true, AccessLogConfig.Format.COMBINED, null));
+        assertThat(config.admin()).isEqualTo(new AdminConfig(false,
+                new InetSocketAddress(InetAddress.getByName("127.0.0.1"), 9901), null));
+    }
+
+    @Test
+    void aBadAdminTokenIsReportedWithoutQuotingIt() {
+        ConfigException e = catchThrowableOfType(ConfigException.class,
+                () -> ConfigLoader.load("synedge.admin.token = \"open sesame\"\n", "bad.conf"));
+
+        assertThat(e).isNotNull();
+        assertThat(e.problems()).singleElement().satisfies(problem -> {
+            assertThat(problem.toString()).startsWith("bad.conf:1: synedge.admin.token: ")
+                    .contains("character 5 of 11").doesNotContain("open").doesNotContain("sesame");
+        });
     }
 
     @Test
@@ -307,7 +324,11 @@ class ConfigLoaderTest {
                         "allowed: combined, json"),
                 Arguments.of("endpoint-state.max-endpoints = 0", "max-endpoints",
                         "synedge.endpoint-state.max-endpoints", "between 1 and"),
-                Arguments.of("event-loops = -1", "event-loops", "synedge.event-loops", "between 0 and"));
+                Arguments.of("event-loops = -1", "event-loops", "synedge.event-loops", "between 0 and"),
+                Arguments.of("admin.port = 99999", "port", "synedge.admin.port", "between 0 and 65535"),
+                Arguments.of("admin.enabled = sometimes", "sometimes", "synedge.admin.enabled", "expected true or false"),
+                Arguments.of("admin.token = \"\"", "token", "synedge.admin.token", "use null for no token"),
+                Arguments.of("admin.tokn = x", "tokn", "synedge.admin.tokn", "did you mean 'token'"));
     }
 
     @ParameterizedTest(name = "{2}")

@@ -59,11 +59,10 @@ class LoopAndHopsTest {
 
             assertThat(response.status()).isEqualTo(508);
             List<AccessRecord> hops = proxy.drainExchanges(Duration.ofMillis(300));
-            assertThat(hops).as("the looped request, then the one that came back").hasSize(2);
-            assertThat(hops.get(0).termination()).isEqualTo(Termination.LOOP_DETECTED);
-            assertThat(hops.get(0).status()).isEqualTo(508);
-            assertThat(hops.get(1).status()).as("the 508 relayed to the client").isEqualTo(508);
-            assertThat(hops.get(1).termination()).isEqualTo(Termination.COMPLETED);
+            assertThat(hops).as("the request, and the one that came back (on either loop, in either order)")
+                    .hasSize(2).allMatch(hop -> hop.status() == 508)
+                    .extracting(AccessRecord::termination)
+                    .containsExactlyInAnyOrder(Termination.LOOP_DETECTED, Termination.COMPLETED);
             assertThat(openDescriptors() - before).as("descriptors left open").isLessThan(10);
             assertThat(unused.connectionCount()).isZero();
         }

@@ -37,7 +37,8 @@ final class Layering {
             "Typesafe Config", "com.typesafe.config",
             "SLF4J", "org.slf4j",
             "logback", "ch.qos.logback",
-            "picocli", "picocli");
+            "picocli", "picocli",
+            "Prometheus", "io.prometheus");
 
     private static final List<String> JDK = List.of("java.", "javax.", "jdk.", "sun.", "com.sun.");
 

@@ -127,9 +127,9 @@ class LayeringScannerTest {
                 .containsExactly("package bare has no package-info.java",
                         "prose/package-info.java: the javadoc does not end with a line \"<p>May use: a, b, c.\"",
                         "typo/package-info.java: May use names htp, which is neither a synedge package nor one of "
-                                + "Netty, Caffeine, Typesafe Config, SLF4J, logback, picocli",
+                                + "Netty, Caffeine, Typesafe Config, SLF4J, logback, picocli, Prometheus",
                         "typo/package-info.java: May use names Nety, which is neither a synedge package nor one of "
-                                + "Netty, Caffeine, Typesafe Config, SLF4J, logback, picocli");
+                                + "Netty, Caffeine, Typesafe Config, SLF4J, logback, picocli, Prometheus");
     }
 
     @Test

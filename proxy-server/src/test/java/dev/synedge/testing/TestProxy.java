@@ -1,6 +1,7 @@
 package dev.synedge.testing;
 
 import dev.synedge.accesslog.AccessRecord;
+import dev.synedge.admin.AdminServer;
 import dev.synedge.config.ConfigException;
 import dev.synedge.config.ConfigLoader;
 import dev.synedge.config.ProxyConfig;
@@ -28,17 +29,34 @@ import java.util.concurrent.TimeUnit;
 public final class TestProxy implements AutoCloseable {
 
     private final ProxyServer server;
+    private final AdminServer admin;
     private final LinkedBlockingQueue<AccessRecord> exchanges = new LinkedBlockingQueue<>();
 
     private TestProxy(ProxyConfig config) throws IOException, InterruptedException {
-        this.server = ProxyServer.start(config, exchanges::add);
+        this.admin = config.admin().enabled() ? AdminServer.start(config) : null;
+        try {
+            this.server = ProxyServer.start(config, exchanges::add);
+        } catch (IOException | InterruptedException | RuntimeException e) {
+            if (admin != null) {
+                admin.close();
+            }
+            throw e;
+        }
+        if (admin != null) {
+            admin.serve(server);
+        }
     }
 
-    /** Starts with {@code hocon} (over reference.conf); two event loops unless it says otherwise. */
+    /**
+     * Starts with {@code hocon} (over reference.conf); two event loops unless it says otherwise.
+     * The admin API is off, as by default; {@code synedge.admin.enabled = true} starts it on an
+     * ephemeral port of 127.0.0.1 ({@link #adminUrl}), so that test processes running at once
+     * never contend for one.
+     */
     public static TestProxy start(String hocon) throws IOException, InterruptedException {
         try {
             return new TestProxy(ConfigLoader.load("synedge.event-loops = 2\nsynedge.access-log.enabled = false\n"
-                    + hocon, "test config"));
+                    + "synedge.admin.port = 0\n" + hocon, "test config"));
         } catch (ConfigException e) {
             throw new IllegalArgumentException(e.getMessage(), e);
         }
@@ -64,6 +82,14 @@ public final class TestProxy implements AutoCloseable {
         return "http://" + (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + a.getPort() + path;
     }
 
+    /** {@code http://127.0.0.1:port} of the admin API followed by {@code path}. */
+    public String adminUrl(String path) {
+        if (admin == null) {
+            throw new IllegalStateException("the admin API is off: start with synedge.admin.enabled = true");
+        }
+        return "http://127.0.0.1:" + admin.address().getPort() + path;
+    }
+
     /** The next exchange to end, waiting up to five seconds. */
     public AccessRecord nextExchange() throws InterruptedException {
         AccessRecord record = exchanges.poll(5, TimeUnit.SECONDS);
@@ -84,5 +110,8 @@ public final class TestProxy implements AutoCloseable {
     @Override
     public void close() {
         server.close();
+        if (admin != null) {
+            admin.close();
+        }
     }
 }
