@@ -333,13 +333,14 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
      */
     private void closeAfterWrites(boolean linger) {
         closing = true;
+        // before the writes: when they complete at once, their listener has set the linger
+        restartTimer(listener().idleTimeout().toNanos());
         if (linger || (in != null && in.isReadable())) {
             resumeReading();
             ctx.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(this::lingerAfterWrites);
         } else {
             ctx.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
         }
-        restartTimer(listener().idleTimeout().toNanos());
     }
 
     private void lingerAfterWrites(Future<? super Void> written) {
