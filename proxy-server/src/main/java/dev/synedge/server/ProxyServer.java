@@ -9,9 +9,12 @@ import dev.synedge.config.ListenerConfig;
 import dev.synedge.config.ProxyConfig;
 import dev.synedge.exchange.ExchangeCounters;
 import dev.synedge.exchange.LoopContext;
+import dev.synedge.listener.AcceptLimits;
 import dev.synedge.listener.BoundListener;
+import dev.synedge.net.DescriptorLimit;
 import dev.synedge.net.FastOpenMode;
 import dev.synedge.net.KernelState;
+import dev.synedge.net.NativeException;
 import dev.synedge.routing.ProxyRuntime;
 import dev.synedge.upstream.EndpointStates;
 import io.netty.channel.EventLoop;
@@ -51,6 +54,12 @@ public final class ProxyServer implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(ProxyServer.class);
     private static final long DRAIN_POLL_MILLIS = 50;
+    /**
+     * Descriptors max-connections = auto leaves to the process itself: what a running synedge
+     * holds besides connections (jars, logs, epoll and event descriptors, splice pipes) is about
+     * 40 with two event loops.
+     */
+    static final int RESERVED_DESCRIPTORS = 64;
 
     /** Where the server is in its life, as readiness checks see it. */
     public enum State {
@@ -65,6 +74,7 @@ public final class ProxyServer implements AutoCloseable {
     private final MultiThreadIoEventLoopGroup group;
     private final AtomicReference<ProxyRuntime> runtime;
     private final Map<EventLoop, LoopContext> loops;
+    private final AcceptLimits acceptLimits;
     private final Listeners listeners;
     private final EndpointStates endpointStates;
     private final AtomicReference<AccessLog> accessLog;
@@ -76,11 +86,12 @@ public final class ProxyServer implements AutoCloseable {
     private volatile TakeoverServer takeovers;
 
     private ProxyServer(MultiThreadIoEventLoopGroup group, AtomicReference<ProxyRuntime> runtime,
-                        Map<EventLoop, LoopContext> loops, Listeners listeners, EndpointStates states,
-                        AtomicReference<AccessLog> accessLog) {
+                        Map<EventLoop, LoopContext> loops, AcceptLimits acceptLimits, Listeners listeners,
+                        EndpointStates states, AtomicReference<AccessLog> accessLog) {
         this.group = group;
         this.runtime = runtime;
         this.loops = loops;
+        this.acceptLimits = acceptLimits;
         this.listeners = listeners;
         this.endpointStates = states;
         this.accessLog = accessLog;
@@ -115,13 +126,45 @@ public final class ProxyServer implements AutoCloseable {
                 IoEventLoop loop = (IoEventLoop) executor;
                 loops.put(loop, new LoopContext(loop, runtime::get, states, accessLog::get, observer, zeroCopyProbe));
             }
-            Listeners listeners = new Listeners(loops);
+            AcceptLimits acceptLimits = new AcceptLimits(maxConnections(config));
+            Listeners listeners = new Listeners(loops, acceptLimits);
             listeners.bindAll(config.listeners(), inherited);
-            return new ProxyServer(group, runtime, loops, listeners, states, accessLog);
+            log.info("client connections: {}", describeMaxConnections(config, acceptLimits.max()));
+            return new ProxyServer(group, runtime, loops, acceptLimits, listeners, states, accessLog);
         } catch (IOException | InterruptedException | RuntimeException e) {
             group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
             throw e;
         }
+    }
+
+    /**
+     * {@code max-connections}, with {@code auto} worked out from the soft descriptor limit now:
+     * half of it for client connections, the other half for the upstream connections they may
+     * each hold, less {@link #RESERVED_DESCRIPTORS}.
+     */
+    static int maxConnections(ProxyConfig config) {
+        if (config.maxConnections() != ProxyConfig.MAX_CONNECTIONS_AUTO) {
+            return config.maxConnections();
+        }
+        long soft;
+        try {
+            soft = DescriptorLimit.get().soft();
+        } catch (NativeException e) {
+            log.warn("max-connections = auto: {}; no limit", e.getMessage());
+            return 0;
+        }
+        if (soft == DescriptorLimit.UNLIMITED) {
+            return 0;
+        }
+        return (int) Math.clamp((soft - RESERVED_DESCRIPTORS) / 2, 1, Integer.MAX_VALUE);
+    }
+
+    private static String describeMaxConnections(ProxyConfig config, int max) {
+        String limit = max == 0 ? "no limit over all listeners" : "at most " + max + " open over all listeners";
+        return config.maxConnections() == ProxyConfig.MAX_CONNECTIONS_AUTO
+                ? limit + " (max-connections = auto: half of the soft descriptor limit, less " + RESERVED_DESCRIPTORS
+                        + ")"
+                : limit;
     }
 
     /**
@@ -167,6 +210,11 @@ public final class ProxyServer implements AutoCloseable {
             accessLogFailure(() -> AccessLog.check(next.accessLog()));
         }
         List<String> applied = new ArrayList<>(listeners.apply(next.listeners()));
+        int maxConnections = maxConnections(next);
+        if (maxConnections != acceptLimits.max()) {
+            acceptLimits.setMax(maxConnections);
+            applied.add("client connections: " + describeMaxConnections(next, maxConnections));
+        }
         List<String> notApplied = new ArrayList<>();
         if (newAccessLog) {
             accessLogFailure(() -> accessLog.set(AccessLog.open(next.accessLog())));
@@ -227,6 +275,11 @@ public final class ProxyServer implements AutoCloseable {
 
     public EndpointStates endpointStates() {
         return endpointStates;
+    }
+
+    /** Client connections open over all listeners, max-connections, and its counters. */
+    public AcceptLimits acceptLimits() {
+        return acceptLimits;
     }
 
     /** Exchange counts over all loops, read on each loop. */

@@ -34,10 +34,12 @@ class ConfigLoaderTest {
     private static final String FULL = """
             synedge {
               event-loops = 2
+              max-connections = 50000
               fastopen.require = true
               listeners = [
                 { name = "public", address = "127.0.0.1", port = 8443, fastopen-queue = 1024, backlog = 512,
-                  reuse-port = false, mptcp = true, idle-timeout = 30s, header-read-timeout = 5s }
+                  reuse-port = false, mptcp = true, idle-timeout = 30s, header-read-timeout = 5s,
+                  max-connections = 20000 }
                 { name = "v6", address = "::1", port = 0 }
               ]
               http {
@@ -98,9 +100,9 @@ class ConfigLoaderTest {
         HttpConfig http = new HttpConfig(new HttpLimits(4096, 16384, 50, 1024, 0), 1L << 30, "edge-1", true);
         List<ListenerConfig> listeners = List.of(
                 new ListenerConfig("public", new InetSocketAddress(InetAddress.getByName("127.0.0.1"), 8443),
-                        1024, 512, false, true, Duration.ofSeconds(30), Duration.ofSeconds(5)),
+                        1024, 512, false, true, Duration.ofSeconds(30), Duration.ofSeconds(5), 20000),
                 new ListenerConfig("v6", new InetSocketAddress(InetAddress.getByName("::1"), 0),
-                        0, 4096, true, false, Duration.ofSeconds(60), Duration.ofSeconds(10)));
+                        0, 4096, true, false, Duration.ofSeconds(60), Duration.ofSeconds(10), 0));
         HeaderEdits requestEdits = new HeaderEdits(
                 List.of(new HeaderEdits.Field("X-Trace", "1"), new HeaderEdits.Field("X-Env", "prod")),
                 List.of("x-debug"));
@@ -136,7 +138,7 @@ class ConfigLoaderTest {
         ProxyConfig expected = new ProxyConfig(2, true, listeners, http, routes, Map.of("api", api, "web", web),
                 new EndpointStateConfig(500, Duration.ofMinutes(10)),
                 new AccessLogConfig(false, AccessLogConfig.Format.JSON, Path.of("/tmp/synedge-access.log")),
-                new LifecycleConfig(Duration.ofSeconds(5), Path.of("/tmp/synedge-takeover.sock")));
+                new LifecycleConfig(Duration.ofSeconds(5), Path.of("/tmp/synedge-takeover.sock")), 50000);
 
         assertThat(config).isEqualTo(expected);
         assertThat(config.clusters().keySet()).containsExactly("api", "web");
@@ -150,7 +152,8 @@ class ConfigLoaderTest {
         assertThat(config.fastopenRequired()).isFalse();
         assertThat(config.listeners()).containsExactly(new ListenerConfig("main",
                 new InetSocketAddress(InetAddress.getByName("0.0.0.0"), 8080), 0, 4096, true, false,
-                Duration.ofSeconds(60), Duration.ofSeconds(10)));
+                Duration.ofSeconds(60), Duration.ofSeconds(10), 0));
+        assertThat(config.maxConnections()).isEqualTo(ProxyConfig.MAX_CONNECTIONS_AUTO);
         assertThat(config.http()).isEqualTo(new HttpConfig(HttpLimits.DEFAULTS, 0, "synedge", false));
         assertThat(config.routes()).isEmpty();
         assertThat(config.clusters()).isEmpty();
@@ -286,7 +289,10 @@ class ConfigLoaderTest {
                         "allowed: combined, json"),
                 Arguments.of("endpoint-state.max-endpoints = 0", "max-endpoints",
                         "synedge.endpoint-state.max-endpoints", "between 1 and"),
-                Arguments.of("event-loops = -1", "event-loops", "synedge.event-loops", "between 0 and"));
+                Arguments.of("event-loops = -1", "event-loops", "synedge.event-loops", "between 0 and"),
+                Arguments.of("max-connections = lots", "lots", "synedge.max-connections",
+                        "expected auto or a whole number"),
+                Arguments.of("max-connections = -5", "max-connections", "synedge.max-connections", "between 0 and"));
     }
 
     @ParameterizedTest(name = "{2}")
