@@ -145,7 +145,8 @@ final class ProxyConfigReader {
                     s.bool("mptcp"),
                     s.duration("idle-timeout"),
                     s.duration("header-read-timeout"),
-                    s.integer("max-connections", 0, MAX_CONNECTIONS)));
+                    s.integer("max-connections", 0, MAX_CONNECTIONS),
+                    s.integer("max-connections-per-client", 0, MAX_CONNECTIONS)));
         }
         return result;
     }

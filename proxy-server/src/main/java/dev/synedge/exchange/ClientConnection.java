@@ -11,6 +11,7 @@ import dev.synedge.http.HttpError;
 import dev.synedge.http.ParseProgress;
 import dev.synedge.http.ParseResult;
 import dev.synedge.http.RequestHead;
+import dev.synedge.listener.AcceptGate;
 import dev.synedge.net.NativeException;
 import dev.synedge.net.TcpInfo;
 import dev.synedge.routing.Route;
@@ -73,6 +74,8 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
     private boolean served;
     /** The server stops, or this connection's listener was removed: no request after the current one. */
     private boolean draining;
+    /** Accepted over its client's max-connections-per-client: its first request gets 429. */
+    private boolean overClientLimit;
 
     ClientConnection(LoopContext loop, ClientInitializer listener) {
         this.loop = loop;
@@ -95,6 +98,7 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
         lastActivityNanos = System.nanoTime();
         timer = loop.deadlines().create(this::timerFired);
         draining = loop.draining() || listener.retired();
+        overClientLimit = AcceptGate.overClientLimit(ctx.channel());
         scheduleTimer((draining ? listener().headerReadTimeout() : listener().idleTimeout()).toNanos());
         ctx.fireChannelActive();
     }
@@ -245,6 +249,10 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
                 refuse(error);
                 return;
             }
+            if (overClientLimit) {
+                refuseOverClientLimit();
+                return;
+            }
             startExchange();
         }
     }
@@ -269,6 +277,18 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
         ByteBuf out = ctx.alloc().buffer(256);
         ErrorResponse.write(out, error);
         logRefused(error.status(), out.readableBytes(), Termination.CLIENT_PROTOCOL_ERROR);
+        ctx.write(out, ctx.voidPromise());
+        closeAfterWrites(true);
+    }
+
+    /**
+     * Answers the first request of a connection over its client's limit with 429 and closes:
+     * the client learns why, where a bare close would look like a failure to retry at once.
+     */
+    private void refuseOverClientLimit() {
+        ByteBuf out = ctx.alloc().buffer(256);
+        ErrorResponse.write(out, 429, state.request, true);
+        logRefused(429, out.readableBytes(), Termination.TOO_MANY_CONNECTIONS);
         ctx.write(out, ctx.voidPromise());
         closeAfterWrites(true);
     }

@@ -5,8 +5,12 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.util.AttributeKey;
 import io.netty.util.concurrent.EventExecutor;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.util.Deque;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedDeque;
@@ -20,13 +24,14 @@ import org.slf4j.LoggerFactory;
 /**
  * One listener's admission, as the handler of its listening sockets (one per event loop with
  * {@code reuse-port}), ahead of Netty's acceptor: it counts the listener's client connections
- * against its {@code max-connections} and the total against {@link AcceptLimits}, across
- * loops.
+ * against its {@code max-connections} and the total against {@link AcceptLimits}, and each
+ * client address's against {@code max-connections-per-client}, across loops.
  *
  * <p>A listener at its limit stops reading its sockets, but a loop may be accepting in that very
  * instant: a connection accepted over the limit is held, not registered with its loop (neither
  * read nor timed, exactly as if it still waited in the backlog), until a slot frees; then it is
- * served first.
+ * served first. A connection over its client's limit is let in, marked for the HTTP layer to
+ * answer ({@link #overClientLimit}).
  *
  * <p>accept(2) failures end here ({@link AcceptLimits#acceptFailed}) instead of at Netty's
  * acceptor, whose own pause would resume accepting on its own clock.
@@ -35,6 +40,8 @@ import org.slf4j.LoggerFactory;
 public final class AcceptGate extends ChannelInboundHandlerAdapter {
 
     private static final Logger log = LoggerFactory.getLogger(AcceptGate.class);
+    private static final AttributeKey<Boolean> OVER_CLIENT_LIMIT =
+            AttributeKey.newInstance("synedge.over-client-limit");
 
     /** A connection accepted over a limit, and the listening socket that accepted it. */
     record Held(ChannelHandlerContext socket, Channel connection) {}
@@ -42,11 +49,14 @@ public final class AcceptGate extends ChannelInboundHandlerAdapter {
     private final AcceptLimits limits;
     private volatile ListenerConfig config;
     private final AtomicInteger open = new AtomicInteger();
+    private final Map<InetAddress, Integer> perClient = new ConcurrentHashMap<>();
     private final Set<ChannelHandlerContext> sockets = ConcurrentHashMap.newKeySet();
     final Deque<Held> held = new ConcurrentLinkedDeque<>();
     private final LongAdder pauses = new LongAdder();
+    private final LongAdder overClientLimit = new LongAdder();
     private final LongAdder acceptErrors = new LongAdder();
     private final LogThrottle fullLog = new LogThrottle();
+    private final LogThrottle clientLog = new LogThrottle();
 
     /** Written under {@link AcceptLimits#lock}; read by the sockets' loops. */
     private volatile boolean accepting = true;
@@ -58,6 +68,11 @@ public final class AcceptGate extends ChannelInboundHandlerAdapter {
     AcceptGate(AcceptLimits limits, ListenerConfig config) {
         this.limits = limits;
         this.config = config;
+    }
+
+    /** Whether {@code connection} was over its client's max-connections-per-client when accepted. */
+    public static boolean overClientLimit(Channel connection) {
+        return connection.hasAttr(OVER_CLIENT_LIMIT);
     }
 
     String name() {
@@ -84,6 +99,11 @@ public final class AcceptGate extends ChannelInboundHandlerAdapter {
     /** Times this listener stopped accepting because its max-connections was reached. */
     public long pauses() {
         return pauses.sum();
+    }
+
+    /** Connections accepted over their client's max-connections-per-client (answered 429). */
+    public long overClientLimit() {
+        return overClientLimit.sum();
     }
 
     /** Times accept(2) failed on this listener's sockets. */
@@ -145,8 +165,34 @@ public final class AcceptGate extends ChannelInboundHandlerAdapter {
             limits.released(this);
             return;
         }
-        connection.closeFuture().addListener(closed -> limits.released(this));
+        InetAddress client = countClient(connection);
+        connection.closeFuture().addListener(closed -> {
+            if (client != null) {
+                perClient.computeIfPresent(client, (address, n) -> n > 1 ? n - 1 : null);
+            }
+            limits.released(this);
+        });
         ctx.fireChannelRead(connection);
+    }
+
+    /** Counts {@code connection} for its client address when this listener limits them; the address counted, or null. */
+    private InetAddress countClient(Channel connection) {
+        int max = config.maxConnectionsPerClient();
+        if (max == 0 || !(connection.remoteAddress() instanceof InetSocketAddress remote)) {
+            return null;
+        }
+        InetAddress client = remote.getAddress();
+        int n = perClient.merge(client, 1, Integer::sum);
+        if (n > max) {
+            connection.attr(OVER_CLIENT_LIMIT).set(Boolean.TRUE);
+            overClientLimit.increment();
+            String more = clientLog.pass();
+            if (more != null) {
+                log.warn("listener {}: client {} has {} connections open, over max-connections-per-client {}:"
+                        + " the new one is answered 429{}", config.name(), client.getHostAddress(), n, max, more);
+            }
+        }
+        return client;
     }
 
     /** Admits a held connection that now has its slot, on the loop of the socket that accepted it. */

@@ -39,7 +39,7 @@ class ConfigLoaderTest {
               listeners = [
                 { name = "public", address = "127.0.0.1", port = 8443, fastopen-queue = 1024, backlog = 512,
                   reuse-port = false, mptcp = true, idle-timeout = 30s, header-read-timeout = 5s,
-                  max-connections = 20000 }
+                  max-connections = 20000, max-connections-per-client = 64 }
                 { name = "v6", address = "::1", port = 0 }
               ]
               http {
@@ -100,9 +100,9 @@ class ConfigLoaderTest {
         HttpConfig http = new HttpConfig(new HttpLimits(4096, 16384, 50, 1024, 0), 1L << 30, "edge-1", true);
         List<ListenerConfig> listeners = List.of(
                 new ListenerConfig("public", new InetSocketAddress(InetAddress.getByName("127.0.0.1"), 8443),
-                        1024, 512, false, true, Duration.ofSeconds(30), Duration.ofSeconds(5), 20000),
+                        1024, 512, false, true, Duration.ofSeconds(30), Duration.ofSeconds(5), 20000, 64),
                 new ListenerConfig("v6", new InetSocketAddress(InetAddress.getByName("::1"), 0),
-                        0, 4096, true, false, Duration.ofSeconds(60), Duration.ofSeconds(10), 0));
+                        0, 4096, true, false, Duration.ofSeconds(60), Duration.ofSeconds(10), 0, 0));
         HeaderEdits requestEdits = new HeaderEdits(
                 List.of(new HeaderEdits.Field("X-Trace", "1"), new HeaderEdits.Field("X-Env", "prod")),
                 List.of("x-debug"));
@@ -152,7 +152,7 @@ class ConfigLoaderTest {
         assertThat(config.fastopenRequired()).isFalse();
         assertThat(config.listeners()).containsExactly(new ListenerConfig("main",
                 new InetSocketAddress(InetAddress.getByName("0.0.0.0"), 8080), 0, 4096, true, false,
-                Duration.ofSeconds(60), Duration.ofSeconds(10), 0));
+                Duration.ofSeconds(60), Duration.ofSeconds(10), 0, 0));
         assertThat(config.maxConnections()).isEqualTo(ProxyConfig.MAX_CONNECTIONS_AUTO);
         assertThat(config.http()).isEqualTo(new HttpConfig(HttpLimits.DEFAULTS, 0, "synedge", false));
         assertThat(config.routes()).isEmpty();
@@ -292,7 +292,9 @@ class ConfigLoaderTest {
                 Arguments.of("event-loops = -1", "event-loops", "synedge.event-loops", "between 0 and"),
                 Arguments.of("max-connections = lots", "lots", "synedge.max-connections",
                         "expected auto or a whole number"),
-                Arguments.of("max-connections = -5", "max-connections", "synedge.max-connections", "between 0 and"));
+                Arguments.of("max-connections = -5", "max-connections", "synedge.max-connections", "between 0 and"),
+                Arguments.of("listeners = [ { name = a, max-connections-per-client = -1 } ]", "per-client",
+                        "synedge.listeners[0].max-connections-per-client", "between 0 and"));
     }
 
     @ParameterizedTest(name = "{2}")

@@ -2,6 +2,8 @@ package dev.synedge.listener;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.synedge.accesslog.AccessRecord;
+import dev.synedge.accesslog.Termination;
 import dev.synedge.config.ConfigLoader;
 import dev.synedge.server.ProxyServer;
 import dev.synedge.testing.RawClient;
@@ -10,6 +12,7 @@ import dev.synedge.testing.TestProxy;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -24,7 +27,8 @@ import org.junit.jupiter.api.Test;
 /**
  * Connection limits on real sockets, with two event loops and so two listening sockets per
  * listener: clients beyond max-connections wait in the kernel's accept queue (seen in
- * /proc/net/tcp) while the event loops stay idle, and are served in turn as connections close.
+ * /proc/net/tcp) while the event loops stay idle, and are served in turn as connections close;
+ * a client over max-connections-per-client is answered 429, counted over both loops.
  */
 class ConnectionLimitsTest {
 
@@ -186,6 +190,68 @@ class ConnectionLimitsTest {
                 closeAll(waiting);
                 closeAll(served);
             }
+        }
+    }
+
+    /**
+     * Eight connections from one address with a limit of two: exactly two are served, whichever
+     * loop took them, and the others get 429 and a close; another address is not affected, and
+     * a slot freed is a slot again.
+     */
+    @Test
+    void aClientOverItsLimitIsAnswered429() throws Exception {
+        try (RecordingUpstream upstream = RecordingUpstream.start(RecordingUpstream.OK);
+             TestProxy proxy = TestProxy.start("""
+                     synedge.listeners = [ { name = main, address = "127.0.0.1", port = 0,
+                                             max-connections-per-client = 2 } ]
+                     synedge.routes = [ { name = all, cluster = up } ]
+                     synedge.clusters.up.endpoints = [ "127.0.0.1:%d" ]
+                     """.formatted(upstream.port()))) {
+            List<RawClient> clients = new ArrayList<>();
+            try {
+                for (int i = 0; i < 8; i++) {
+                    clients.add(RawClient.connect(proxy.address()));
+                }
+                List<RawClient> served = new ArrayList<>();
+                int refused = 0;
+                for (RawClient client : clients) {
+                    RawClient.Response response = client.send(REQUEST).read();
+                    if (response.status() == 200) {
+                        served.add(client);
+                        continue;
+                    }
+                    assertThat(response.status()).isEqualTo(429);
+                    assertThat(response.header("Retry-After")).isEqualTo("1");
+                    assertThat(response.header("Connection")).isEqualTo("close");
+                    assertThat(client.closedByPeer(2000)).isTrue();
+                    refused++;
+                }
+                assertThat(served).hasSize(2);
+                assertThat(refused).isEqualTo(6);
+                assertThat(proxy.server().listeners().getFirst().gate().overClientLimit()).isEqualTo(6);
+                List<AccessRecord> records = proxy.drainExchanges(java.time.Duration.ofMillis(200));
+                assertThat(records).filteredOn(r -> r.status() == 429).hasSize(6)
+                        .allSatisfy(r -> assertThat(r.termination()).isEqualTo(Termination.TOO_MANY_CONNECTIONS));
+
+                try (RawClient other = RawClient.connect(proxy.address(), InetAddress.getByName("127.0.0.2"))) {
+                    assertThat(other.send(REQUEST).read().status()).isEqualTo(200);
+                }
+                served.getFirst().close();
+                awaitOpen(proxy, 1);
+                try (RawClient again = RawClient.connect(proxy.address())) {
+                    assertThat(again.send(REQUEST).read().status()).isEqualTo(200);
+                }
+            } finally {
+                closeAll(clients);
+            }
+        }
+    }
+
+    private static void awaitOpen(TestProxy proxy, int open) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (proxy.server().listeners().getFirst().gate().open() != open) {
+            assertThat(System.nanoTime() - deadline).as("open connections never %d", open).isNegative();
+            Thread.sleep(5);
         }
     }
 
