@@ -209,10 +209,19 @@ public final class ProxyServer implements AutoCloseable {
         if (newAccessLog) {
             accessLogFailure(() -> AccessLog.check(next.accessLog()));
         }
-        List<String> applied = new ArrayList<>(listeners.apply(next.listeners()));
+        // The cap over all listeners first: a listener whose own cap rises must not accept
+        // meanwhile under the old one. A listener that cannot be bound puts it back.
         int maxConnections = maxConnections(next);
-        if (maxConnections != acceptLimits.max()) {
-            acceptLimits.setMax(maxConnections);
+        int maxBefore = acceptLimits.max();
+        acceptLimits.setMax(maxConnections);
+        List<String> applied = new ArrayList<>();
+        try {
+            applied.addAll(listeners.apply(next.listeners()));
+        } catch (IOException | InterruptedException | RuntimeException e) {
+            acceptLimits.setMax(maxBefore);
+            throw e;
+        }
+        if (maxConnections != maxBefore) {
             applied.add("client connections: " + describeMaxConnections(next, maxConnections));
         }
         List<String> notApplied = new ArrayList<>();
