@@ -99,7 +99,7 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
         timer = loop.deadlines().create(this::timerFired);
         draining = loop.draining() || listener.retired();
         overClientLimit = AcceptGate.overClientLimit(ctx.channel());
-        scheduleTimer((draining ? listener().headerReadTimeout() : listener().idleTimeout()).toNanos());
+        scheduleTimer(idleLimitNanos());
         ctx.fireChannelActive();
     }
 
@@ -397,9 +397,14 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
      * How long this connection may stay idle. While draining: a keep-alive connection only as
      * long as a request already on its way may take to arrive (closing at once would reset a
      * request its client sent just then, which a closed-loop client does all the time), a new
-     * one as long as it may take to send its first head.
+     * one as long as it may take to send its first head. A connection over its client's limit
+     * stays only as long as its first head may take, for its 429: it holds a descriptor its
+     * client should not have.
      */
     private long idleLimitNanos() {
+        if (overClientLimit) {
+            return listener().headerReadTimeout().toNanos();
+        }
         if (!draining) {
             return listener().idleTimeout().toNanos();
         }

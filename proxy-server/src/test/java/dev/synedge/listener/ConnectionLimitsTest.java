@@ -247,6 +247,25 @@ class ConnectionLimitsTest {
         }
     }
 
+    /** A connection over its client's limit that sends nothing is closed after the header-read timeout, not the idle one. */
+    @Test
+    void aSilentConnectionOverItsClientsLimitIsClosedAfterTheHeaderReadTimeout() throws Exception {
+        try (RecordingUpstream upstream = RecordingUpstream.start(RecordingUpstream.OK);
+             TestProxy proxy = TestProxy.start("""
+                     synedge.listeners = [ { name = main, address = "127.0.0.1", port = 0, idle-timeout = 60s,
+                                             header-read-timeout = 300ms, max-connections-per-client = 1 } ]
+                     synedge.routes = [ { name = all, cluster = up } ]
+                     synedge.clusters.up.endpoints = [ "127.0.0.1:%d" ]
+                     """.formatted(upstream.port()));
+             RawClient served = RawClient.connect(proxy.address());
+             RawClient silent = RawClient.connect(proxy.address())) {
+            long start = System.nanoTime();
+            assertThat(silent.closedByPeer(3000)).isTrue();
+            assertThat((System.nanoTime() - start) / 1_000_000).isBetween(200L, 2000L);
+            assertThat(served.send(REQUEST).read().status()).isEqualTo(200);
+        }
+    }
+
     private static void awaitOpen(TestProxy proxy, int open) throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
         while (proxy.server().listeners().getFirst().gate().open() != open) {
