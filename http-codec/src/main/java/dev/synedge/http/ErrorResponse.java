@@ -10,14 +10,16 @@ import io.netty.buffer.ByteBuf;
  *
  * <p>Statuses: 200 (an OPTIONS with Max-Forwards: 0, which the proxy answers as the final
  * recipient), 400, 404 (no route), 405 (with Allow, see {@link #writeMethodNotAllowed}), 408,
- * 413, 414, 431, 501, 502, 503, 504, 505, 508 (a request that came back through this proxy).
+ * 413, 414, 429 (with {@code Retry-After: 1}: the proxy sends it when a client has too many
+ * connections open, a condition that a second may end), 431, 501, 502, 503, 504, 505, 508 (a
+ * request that came back through this proxy).
  */
 public final class ErrorResponse {
 
-    private static final int[] STATUSES = {200, 400, 404, 405, 408, 413, 414, 431, 501, 502, 503, 504, 505, 508};
+    private static final int[] STATUSES = {200, 400, 404, 405, 408, 413, 414, 429, 431, 501, 502, 503, 504, 505, 508};
     private static final String[] REASONS = {
         "OK", "Bad Request", "Not Found", "Method Not Allowed", "Request Timeout", "Content Too Large",
-        "URI Too Long", "Request Header Fields Too Large", "Not Implemented", "Bad Gateway",
+        "URI Too Long", "Too Many Requests", "Request Header Fields Too Large", "Not Implemented", "Bad Gateway",
         "Service Unavailable", "Gateway Timeout", "HTTP Version Not Supported", "Loop Detected",
     };
     private static final String[] CONNECTION = {
@@ -37,7 +39,8 @@ public final class ErrorResponse {
             String body = STATUSES[s] + " " + REASONS[s] + "\n";
             for (int c = 0; c < CONNECTION.length; c++) {
                 String head = "HTTP/1.1 " + STATUSES[s] + " " + REASONS[s] + "\r\n"
-                        + "Content-Type: text/plain\r\nContent-Length: " + body.length() + "\r\n" + CONNECTION[c];
+                        + "Content-Type: text/plain\r\nContent-Length: " + body.length() + "\r\n"
+                        + (STATUSES[s] == 429 ? "Retry-After: 1\r\n" : "") + CONNECTION[c];
                 RESPONSES[s][c][0] = Ascii.bytes(head + "\r\n" + body);
                 RESPONSES[s][c][1] = Ascii.bytes(head + "\r\n");
                 if (STATUSES[s] == 405) {

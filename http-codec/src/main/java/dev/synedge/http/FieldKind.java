@@ -24,7 +24,8 @@ final class FieldKind {
     static final int X_FORWARDED_HOST = 14;
     static final int FORWARDED = 15;
     static final int MAX_FORWARDS = 16;
-    static final int COUNT = 17;
+    static final int HTTP2_SETTINGS = 17;
+    static final int COUNT = 18;
 
     /** Lower-case names by kind. */
     static final byte[][] NAMES = {
@@ -45,6 +46,7 @@ final class FieldKind {
         Ascii.bytes("x-forwarded-host"),
         Ascii.bytes("forwarded"),
         Ascii.bytes("max-forwards"),
+        Ascii.bytes("http2-settings"),
     };
 
     private FieldKind() {
@@ -61,7 +63,7 @@ final class FieldKind {
             case 9 -> is(a, from, len, FORWARDED);
             case 10 -> Ascii.lower(a[from]) == 'c' ? is(a, from, len, CONNECTION) : is(a, from, len, KEEP_ALIVE);
             case 12 -> is(a, from, len, MAX_FORWARDS);
-            case 14 -> is(a, from, len, CONTENT_LENGTH);
+            case 14 -> Ascii.lower(a[from]) == 'c' ? is(a, from, len, CONTENT_LENGTH) : is(a, from, len, HTTP2_SETTINGS);
             case 15 -> is(a, from, len, X_FORWARDED_FOR);
             case 16 -> Ascii.lower(a[from]) == 'p' ? is(a, from, len, PROXY_CONNECTION) : is(a, from, len, X_FORWARDED_HOST);
             case 17 -> Ascii.lower(a[from]) == 't' ? is(a, from, len, TRANSFER_ENCODING) : is(a, from, len, X_FORWARDED_PROTO);

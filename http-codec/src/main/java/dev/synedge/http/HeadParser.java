@@ -282,7 +282,7 @@ abstract sealed class HeadParser<H extends MessageHead> permits RequestHeadParse
             case FieldKind.CONTENT_LENGTH -> contentLength(a, vs, ve, head);
             case FieldKind.TRANSFER_ENCODING -> transferEncoding(a, vs, ve, head);
             case FieldKind.CONNECTION -> connection(a, off, vs, ve, head);
-            case FieldKind.UPGRADE -> validList(a, vs, ve, true) ? null : HttpError.BAD_UPGRADE;
+            case FieldKind.UPGRADE -> upgrade(a, vs, ve, head);
             default -> field(kind, a, off, vs, ve, head);
         };
     }
@@ -314,6 +314,7 @@ abstract sealed class HeadParser<H extends MessageHead> permits RequestHeadParse
     private static final byte[] CLOSE = Ascii.bytes("close");
     private static final byte[] KEEP_ALIVE = Ascii.bytes("keep-alive");
     private static final byte[] UPGRADE = Ascii.bytes("upgrade");
+    private static final byte[] H2C = Ascii.bytes("h2c");
 
     /** Records the codings; whether they are acceptable is judged at the end of the head. */
     private static HttpError transferEncoding(byte[] a, int vs, int ve, MessageHead head) {
@@ -359,14 +360,29 @@ abstract sealed class HeadParser<H extends MessageHead> permits RequestHeadParse
         return null;
     }
 
-    /** A list of tokens (or {@code token/token} when {@code slash}), empty elements allowed. */
-    static boolean validList(byte[] a, int vs, int ve, boolean slash) {
-        for (long t = nextElement(a, vs, ve, slash); t != LIST_END; t = nextElement(a, end(t), ve, slash)) {
+    /**
+     * Upgrade: a list of protocols ({@code name} or {@code name/version}, S §7.8). Notes which
+     * offer h2c, whatever its version: synedge never forwards that offer, since it speaks no
+     * HTTP/2 and a tunnel would carry requests past its routing.
+     */
+    private static HttpError upgrade(byte[] a, int vs, int ve, MessageHead head) {
+        for (long t = nextElement(a, vs, ve, true); t != LIST_END; t = nextElement(a, end(t), ve, true)) {
             if (t == LIST_BAD) {
-                return false;
+                return HttpError.BAD_UPGRADE;
+            }
+            int ts = start(t);
+            int name = ts;
+            while (name < end(t) && a[name] != '/') {
+                name++;
+            }
+            if (Ascii.equalsLower(a, ts, name - ts, H2C)) {
+                head.flags[head.fieldCount - 1] |= MessageHead.FLAG_H2C;
+                head.upgradeH2c = true;
+            } else {
+                head.upgradeOther = true;
             }
         }
-        return true;
+        return null;
     }
 
     /** {@link #nextElement}: no element is left. */

@@ -30,6 +30,8 @@ public abstract sealed class MessageHead permits RequestHead, ResponseHead {
     static final byte FLAG_CONNECTION_LISTED = 1;
     /** A field whose raw line must not be copied (whitespace before the colon was stripped). */
     static final byte FLAG_REWRITE = 2;
+    /** An Upgrade field that offers h2c: forwarded, when at all, without it. */
+    static final byte FLAG_H2C = 4;
 
     private ByteBuf buffer;
     /** Absolute index the parse started at; every stored offset is relative to it. */
@@ -53,6 +55,10 @@ public abstract sealed class MessageHead permits RequestHead, ResponseHead {
     boolean closeToken;
     boolean keepAliveToken;
     boolean upgradeToken;
+    /** Upgrade names a protocol other than h2c. */
+    boolean upgradeOther;
+    /** Upgrade names h2c. */
+    boolean upgradeH2c;
 
     BodyKind bodyKind;
     long contentLength;
@@ -82,6 +88,8 @@ public abstract sealed class MessageHead permits RequestHead, ResponseHead {
         closeToken = false;
         keepAliveToken = false;
         upgradeToken = false;
+        upgradeOther = false;
+        upgradeH2c = false;
         bodyKind = BodyKind.NONE;
         contentLength = -1;
         keepAlive = false;
@@ -317,8 +325,9 @@ public abstract sealed class MessageHead permits RequestHead, ResponseHead {
         return firstOfKind[FieldKind.TE] >= 0;
     }
 
-    public boolean hasUpgrade() {
-        return firstOfKind[FieldKind.UPGRADE] >= 0;
+    /** An Upgrade field names h2c, whatever its version: a request offers it, a 101 switches to it. */
+    public boolean upgradeNamesH2c() {
+        return upgradeH2c;
     }
 
     public boolean hasVia() {

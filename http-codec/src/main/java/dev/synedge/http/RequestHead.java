@@ -145,7 +145,10 @@ public final class RequestHead extends MessageHead {
         return expectContinue;
     }
 
-    /** An HTTP/1.1 request with Upgrade and Connection: upgrade (S §7.8). */
+    /**
+     * An HTTP/1.1 request with Connection: upgrade and an Upgrade field offering a protocol
+     * other than h2c (S §7.8), which synedge may tunnel.
+     */
     public boolean upgradeRequested() {
         return upgradeRequested;
     }

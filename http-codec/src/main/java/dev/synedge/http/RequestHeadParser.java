@@ -399,7 +399,7 @@ public final class RequestHeadParser extends HeadParser<RequestHead> {
         if (!http11) {
             head.expectContinue = false;
         }
-        head.upgradeRequested = http11 && head.upgradeToken && head.hasUpgrade();
+        head.upgradeRequested = http11 && head.upgradeToken && head.upgradeOther;
         if (head.otherToken) {
             head.markConnectionListed();
         }

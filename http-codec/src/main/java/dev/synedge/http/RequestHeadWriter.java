@@ -21,7 +21,8 @@ import io.netty.buffer.ByteBuf;
  * <li>every received field in its original order and bytes, except: Host; the framing fields
  *     Content-Length and Transfer-Encoding (re-emitted below); the hop-by-hop fields Connection,
  *     every field Connection names, Keep-Alive, Proxy-Connection, TE, and Upgrade unless
- *     tunnelling; Trailer unless the body stays chunked; Expect from HTTP/1.0 (S §10.1.1);
+ *     tunnelling (and then its h2c offers, rewritten out of the list); HTTP2-Settings; Trailer
+ *     unless the body stays chunked; Expect from HTTP/1.0 (S §10.1.1);
  *     X-Forwarded-* and Forwarded unless the route appends and the client is a trusted hop; and
  *     the fields the route removes;
  * <li>{@code 1.1 <pseudonym>} appended to the last Via line, or a new Via line; likewise the
@@ -51,6 +52,9 @@ public final class RequestHeadWriter {
     private static final byte[] HOST_PARAM = Ascii.bytes(";host=");
     private static final byte[] PROTO_PARAM = Ascii.bytes(";proto=");
     private static final byte[] CONNECTION_UPGRADE = Ascii.bytes("Connection: upgrade\r\n");
+    private static final byte[] UPGRADE = Ascii.bytes("Upgrade: ");
+    private static final byte[] COMMA_SP = Ascii.bytes(", ");
+    private static final byte[] H2C = Ascii.bytes("h2c");
     static final byte[] TE_CHUNKED = Ascii.bytes("Transfer-Encoding: chunked\r\n");
     static final byte[] CONTENT_LENGTH = Ascii.bytes("Content-Length: ");
 
@@ -168,7 +172,8 @@ public final class RequestHeadWriter {
         int runEnd = -1;
         for (int i = 0, n = head.fieldCount(); i < n; i++) {
             boolean append = i == lastVia || i == lastXff || i == lastFwd;
-            if (!append && !drops(head, i, tunnel, keepXf, keepFwd)) {
+            boolean withoutH2c = tunnel && (head.flags(i) & MessageHead.FLAG_H2C) != 0;
+            if (!append && !withoutH2c && !drops(head, i, tunnel, keepXf, keepFwd)) {
                 if (run < 0) {
                     run = head.nameStart(i);
                 }
@@ -189,6 +194,8 @@ public final class RequestHeadWriter {
                     writeForwardedElement(head, client, out);
                 }
                 Writing.crlf(out);
+            } else if (withoutH2c) {
+                writeUpgradeWithoutH2c(head, i, out);
             }
         }
         if (run >= 0) {
@@ -315,6 +322,43 @@ public final class RequestHeadWriter {
         out.writeBytes(PROTO_PARAM).writeBytes(client.proto);
     }
 
+    /**
+     * Upgrade field {@code i} of a tunnelled request, which offers h2c beside other protocols:
+     * the others, in their order, or no line when it offered only h2c. The parser validated the
+     * list: elements between commas, with optional whitespace.
+     */
+    private static void writeUpgradeWithoutH2c(RequestHead head, int i, ByteBuf out) {
+        ByteBuf in = head.buffer();
+        boolean any = false;
+        int ve = head.valueEnd(i);
+        for (int s = head.valueStart(i); s < ve; ) {
+            int e = s;
+            while (e < ve && in.getByte(e) != ',') {
+                e++;
+            }
+            int next = e + 1;
+            while (s < e && Ascii.isOws(in.getByte(s))) {
+                s++;
+            }
+            while (e > s && Ascii.isOws(in.getByte(e - 1))) {
+                e--;
+            }
+            int name = s;
+            while (name < e && in.getByte(name) != '/') {
+                name++;
+            }
+            if (e > s && !Ascii.equalsLower(in, s, name - s, H2C)) {
+                out.writeBytes(any ? COMMA_SP : UPGRADE);
+                Bytes.write(out, in, s, e - s);
+                any = true;
+            }
+            s = next;
+        }
+        if (any) {
+            Writing.crlf(out);
+        }
+    }
+
     /** The last field of {@code kind} that is forwarded, or -1. */
     private int lastKept(RequestHead head, int kind, boolean tunnel, boolean keepXf, boolean keepFwd) {
         int first = head.firstOfKind[kind];
@@ -351,6 +395,9 @@ public final class RequestHeadWriter {
             case FieldKind.X_FORWARDED_FOR, FieldKind.X_FORWARDED_PROTO, FieldKind.X_FORWARDED_HOST -> !keepXf;
             case FieldKind.FORWARDED -> !keepFwd;
             case FieldKind.MAX_FORWARDS -> decrementsMaxForwards(head);
+            // hop-by-hop whatever Connection says (RFC 7540 §3.2.1), and the h2c offer it
+            // belongs to is never forwarded
+            case FieldKind.HTTP2_SETTINGS -> true;
             default -> false;
         };
         return drop || edits.removes(head, i);

@@ -68,7 +68,7 @@ class ErrorResponseTest {
     }
 
     @ParameterizedTest
-    @ValueSource(ints = {400, 404, 408, 413, 414, 431, 501, 502, 503, 504, 505})
+    @ValueSource(ints = {400, 404, 408, 413, 414, 429, 431, 501, 502, 503, 504, 505})
     void everyCannedResponseIsAValidMessage(int status) {
         ByteBuf out = Unpooled.buffer();
         try {
@@ -80,6 +80,18 @@ class ErrorResponseTest {
             assertThat(out.readableBytes() - head.length()).isEqualTo(head.contentLength());
             assertThat(out.toString(head.length(), (int) head.contentLength(), java.nio.charset.StandardCharsets.US_ASCII))
                     .startsWith(status + " ").endsWith("\n");
+        } finally {
+            out.release();
+        }
+    }
+
+    @Test
+    void tooManyRequestsSaysWhenToTryAgain() {
+        ByteBuf out = Unpooled.buffer();
+        try {
+            ErrorResponse.write(out, 429, null, true);
+            assertThat(Wire.string(out)).isEqualTo("HTTP/1.1 429 Too Many Requests\r\nContent-Type: text/plain\r\n"
+                    + "Content-Length: 22\r\nRetry-After: 1\r\nConnection: close\r\n\r\n429 Too Many Requests\n");
         } finally {
             out.release();
         }

@@ -211,6 +211,32 @@ class RequestHeadWriterTest {
                 .isInstanceOf(IllegalArgumentException.class);
     }
 
+    /**
+     * An h2c offer never goes up (synedge speaks no HTTP/2; a tunnel would carry requests past
+     * its routing): alone, the request is forwarded as plain HTTP/1.1; beside another protocol,
+     * that one is tunnelled without it. HTTP2-Settings goes even where Connection omits it.
+     */
+    @Test
+    void h2cOffersAreNeverForwarded() {
+        RequestHeadWriter w = writer(ForwardedMode.OFF, ForwardedMode.OFF);
+        assertThat(forward(w, req("GET / HTTP/1.1", "Host: h", "Connection: Upgrade, HTTP2-Settings", "Upgrade: h2c",
+                "HTTP2-Settings: AAMAAABkAAQCAAAAAAIAAAAA", "Accept: */*"), CLIENT, false))
+                .isEqualTo(lines("GET / HTTP/1.1", "Host: h", "Accept: */*", "Via: 1.1 synedge"));
+        assertThat(forward(w, req("GET / HTTP/1.1", "Host: h", "Connection: Upgrade", "Upgrade: h2c",
+                "HTTP2-Settings: AAMAAABkAAQCAAAAAAIAAAAA"), CLIENT, false))
+                .isEqualTo(lines("GET / HTTP/1.1", "Host: h", "Via: 1.1 synedge"));
+        assertThat(forward(w, req("GET /ws HTTP/1.1", "Host: h", "Connection: Upgrade, HTTP2-Settings",
+                "Upgrade: h2c,websocket , H2C/1,foo/2", "HTTP2-Settings: AAMA", "Sec-WebSocket-Key: k"), CLIENT, true))
+                .isEqualTo(lines("GET /ws HTTP/1.1", "Host: h", "Upgrade: websocket, foo/2", "Sec-WebSocket-Key: k",
+                        "Via: 1.1 synedge", "Connection: upgrade"));
+        assertThat(forward(w, req("GET /ws HTTP/1.1", "Host: h", "Connection: Upgrade", "Upgrade: h2c",
+                "Upgrade: websocket", "Sec-WebSocket-Key: k"), CLIENT, true))
+                .isEqualTo(lines("GET /ws HTTP/1.1", "Host: h", "Upgrade: websocket", "Sec-WebSocket-Key: k",
+                        "Via: 1.1 synedge", "Connection: upgrade"));
+        assertThatThrownBy(() -> forward(w, req("GET / HTTP/1.1", "Host: h", "Connection: Upgrade", "Upgrade: h2c"),
+                CLIENT, true)).isInstanceOf(IllegalArgumentException.class);
+    }
+
     static Stream<Arguments> prefixRewrites() {
         return Stream.of(
                 arguments("/api", "/v1", "GET /api/x?q HTTP/1.1", "GET /v1/x?q HTTP/1.1"),

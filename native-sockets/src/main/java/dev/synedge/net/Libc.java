@@ -63,6 +63,8 @@ final class Libc {
     private static final MethodHandle SENDMSG = bind("sendmsg", JAVA_LONG, JAVA_INT, ADDRESS, JAVA_INT);
     private static final MethodHandle POLL = bind("poll", JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT);
     private static final MethodHandle SIGACTION = bind("sigaction", JAVA_INT, JAVA_INT, ADDRESS, ADDRESS);
+    private static final MethodHandle GETRLIMIT = bind("getrlimit", JAVA_INT, JAVA_INT, ADDRESS);
+    private static final MethodHandle SETRLIMIT = bind("setrlimit", JAVA_INT, JAVA_INT, ADDRESS);
     private static final MethodHandle READV = bind("readv", JAVA_LONG, JAVA_INT, JAVA_LONG, JAVA_INT);
     private static final MethodHandle WRITEV = bind("writev", JAVA_LONG, JAVA_INT, JAVA_LONG, JAVA_INT);
     private static final MethodHandle SHUTDOWN = bind("shutdown", JAVA_INT, JAVA_INT, JAVA_INT);
@@ -200,6 +202,23 @@ final class Libc {
     static int sigaction(int signal, MemorySegment act, MemorySegment oldact) {
         try {
             return (int) SIGACTION.invokeExact(capture(), signal, act, oldact);
+        } catch (Throwable t) {
+            throw linkageFailure(t);
+        }
+    }
+
+    /** {@code limit}: a struct rlimit, two 64-bit counts (soft, hard). */
+    static int getrlimit(int resource, MemorySegment limit) {
+        try {
+            return (int) GETRLIMIT.invokeExact(capture(), resource, limit);
+        } catch (Throwable t) {
+            throw linkageFailure(t);
+        }
+    }
+
+    static int setrlimit(int resource, MemorySegment limit) {
+        try {
+            return (int) SETRLIMIT.invokeExact(capture(), resource, limit);
         } catch (Throwable t) {
             throw linkageFailure(t);
         }

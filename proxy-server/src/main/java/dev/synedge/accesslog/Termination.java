@@ -29,6 +29,12 @@ public enum Termination {
     REQUEST_TOO_LARGE("request-too-large"),
     /** The request's Via named this proxy: it came back through it (a loop); 508, nothing forwarded. */
     LOOP_DETECTED("loop-detected"),
+    /**
+     * The client had more connections open on the listener than its
+     * {@code max-connections-per-client}: its first request on the connection over it was
+     * answered 429, then the connection closed.
+     */
+    TOO_MANY_CONNECTIONS("too-many-connections"),
     /** The route's cluster had no endpoint to send the request to: 503. */
     NO_ENDPOINT("no-endpoint"),
     /** The endpoint refused the connection, so nothing reached it: 502. */

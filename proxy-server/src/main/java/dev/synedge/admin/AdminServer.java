@@ -5,6 +5,7 @@ import com.sun.net.httpserver.HttpServer;
 import dev.synedge.config.AdminConfig;
 import dev.synedge.config.ProxyConfig;
 import dev.synedge.config.Secret;
+import dev.synedge.net.AddressText;
 import dev.synedge.server.ProxyServer;
 import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
 import io.prometheus.metrics.instrumentation.jvm.JvmMetrics;
@@ -83,7 +84,7 @@ public final class AdminServer implements AutoCloseable {
         try {
             http = HttpServer.create(settings.address(), 0);
         } catch (IOException e) {
-            throw new IOException("admin listener on " + settings.address() + ": " + e.getMessage(), e);
+            throw new IOException("admin listener on " + AddressText.of(settings.address()) + ": " + e.getMessage(), e);
         }
         ExecutorService executor = Executors.newSingleThreadExecutor(
                 Thread.ofPlatform().name("synedge-admin").daemon().factory());

@@ -1,8 +1,8 @@
 package dev.synedge.admin;
 
-import dev.synedge.net.AddressText;
 import dev.synedge.config.ProxyConfig;
 import dev.synedge.config.Secret;
+import dev.synedge.net.AddressText;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.RecordComponent;
 import java.net.InetAddress;

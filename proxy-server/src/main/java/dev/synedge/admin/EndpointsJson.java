@@ -1,9 +1,9 @@
 package dev.synedge.admin;
 
-import dev.synedge.net.AddressText;
 import dev.synedge.config.ClusterConfig;
 import dev.synedge.config.EndpointConfig;
 import dev.synedge.exchange.LoopMetrics;
+import dev.synedge.net.AddressText;
 import dev.synedge.server.ProxyServer;
 import dev.synedge.upstream.Endpoint;
 import dev.synedge.upstream.EndpointCounters;

@@ -1,6 +1,5 @@
 package dev.synedge.admin;
 
-import dev.synedge.net.AddressText;
 import dev.synedge.accesslog.Termination;
 import dev.synedge.body.BodyCounters;
 import dev.synedge.config.ClusterConfig;
@@ -12,6 +11,7 @@ import dev.synedge.exchange.LoopContext;
 import dev.synedge.exchange.LoopMetrics;
 import dev.synedge.metrics.Histogram;
 import dev.synedge.metrics.MptcpCounters;
+import dev.synedge.net.AddressText;
 import dev.synedge.net.TcpExtCounters;
 import dev.synedge.server.ProxyServer;
 import dev.synedge.upstream.Endpoint;

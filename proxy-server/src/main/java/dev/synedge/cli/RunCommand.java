@@ -5,6 +5,7 @@ import dev.synedge.config.ProxyConfig;
 import dev.synedge.listener.BoundListener;
 import dev.synedge.listener.CannotListen;
 import dev.synedge.net.AddressText;
+import dev.synedge.net.DescriptorLimit;
 import dev.synedge.net.NativeException;
 import dev.synedge.net.Signals;
 import dev.synedge.server.ProxyServer;
@@ -76,6 +77,7 @@ final class RunCommand implements Callable<Integer> {
                     + "; start with --takeover to replace it without dropping a connection, or stop it first");
             return 1;
         }
+        raiseDescriptorLimit();
         // Before the proxy, so that probes see it starting, and a port in use stops it early. A
         // process taking over starts it once the old one has let go of the port (takeOver).
         AdminServer admin;
@@ -151,6 +153,32 @@ final class RunCommand implements Callable<Integer> {
             log.error("admin: not started after the takeover: {}; the proxy serves without it", e.getMessage());
             return null;
         }
+    }
+
+    /**
+     * Every client and upstream connection holds a descriptor, and the soft limit is where
+     * accept(2) starts failing, however high the hard limit: systemd gives services 1024 by
+     * default. HotSpot raises the soft limit itself unless started with -XX:-MaxFDLimit; synedge
+     * does it whatever the flags, before the listeners are bound, since the limit also sizes
+     * {@code max-connections = auto}. Both values go to the log.
+     */
+    private static void raiseDescriptorLimit() {
+        try {
+            DescriptorLimit.Values before = DescriptorLimit.get();
+            DescriptorLimit.Values now = DescriptorLimit.raiseToHard();
+            if (now.soft() != before.soft()) {
+                log.info("descriptors: soft limit raised from {} to {}, the hard limit", count(before.soft()),
+                        count(now.soft()));
+            } else {
+                log.info("descriptors: soft limit {}, hard limit {}", count(now.soft()), count(now.hard()));
+            }
+        } catch (NativeException e) {
+            log.warn("descriptors: the soft limit stays as it was: {}", e.getMessage());
+        }
+    }
+
+    private static String count(long limit) {
+        return limit == DescriptorLimit.UNLIMITED ? "unlimited" : Long.toString(limit);
     }
 
     /** This process accepts on the sockets now: the old one may release the takeover socket and drain. */

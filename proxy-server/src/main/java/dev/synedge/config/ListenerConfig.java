@@ -15,10 +15,14 @@ import java.util.Objects;
  * @param mptcp             open the listening socket as MPTCP
  * @param idleTimeout       close a client connection idle this long between requests
  * @param headerReadTimeout answer 408 when a request head takes longer than this to arrive
+ * @param maxConnections    client connections open at once on this listener; at the limit it
+ *                          stops accepting until one closes; 0 = no limit of its own
+ * @param maxConnectionsPerClient connections one client address may have open at once on this
+ *                          listener; one beyond it is answered 429; 0 = no limit
  */
 public record ListenerConfig(String name, InetSocketAddress address, int fastopenQueue, int backlog,
                              boolean reusePort, boolean mptcp, Duration idleTimeout,
-                             Duration headerReadTimeout) {
+                             Duration headerReadTimeout, int maxConnections, int maxConnectionsPerClient) {
 
     public ListenerConfig {
         Objects.requireNonNull(name, "name");

@@ -20,11 +20,17 @@ import java.util.TreeMap;
  * @param accessLog        what the access log writes and where
  * @param lifecycle        graceful stop and takeover by a new process
  * @param admin            the admin API's listener
+ * @param maxConnections   client connections open at once over all listeners; at the limit
+ *                         synedge stops accepting until one closes; 0 = no limit,
+ *                         {@link #MAX_CONNECTIONS_AUTO} = sized from the descriptor limit
  */
 public record ProxyConfig(int eventLoops, boolean fastopenRequired, List<ListenerConfig> listeners,
                           HttpConfig http, List<RouteConfig> routes, Map<String, ClusterConfig> clusters,
                           EndpointStateConfig endpointState, AccessLogConfig accessLog,
-                          LifecycleConfig lifecycle, AdminConfig admin) {
+                          LifecycleConfig lifecycle, AdminConfig admin, int maxConnections) {
+
+    /** {@code max-connections = auto}: the server sizes it from the descriptor limit it runs with. */
+    public static final int MAX_CONNECTIONS_AUTO = -1;
 
     public ProxyConfig {
         listeners = List.copyOf(listeners);

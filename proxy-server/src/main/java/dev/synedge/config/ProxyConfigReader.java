@@ -49,6 +49,9 @@ final class ProxyConfigReader {
     /** Removing these would leave a message without framing or without a Host. */
     private static final Set<String> NOT_REMOVABLE = Set.of("content-length", "transfer-encoding", "host");
 
+    /** More connections than any host holds descriptors for. */
+    private static final int MAX_CONNECTIONS = 100_000_000;
+
     private static final Set<String> TOP_FREE_FORM = Set.of("clusters",
             "defaults.route.request-headers.add", "defaults.route.response-headers.add");
     private static final Set<String> ROUTE_FREE_FORM = Set.of("request-headers.add", "response-headers.add");
@@ -91,7 +94,22 @@ final class ProxyConfigReader {
         LifecycleConfig lifecycle = lifecycle(top.section("lifecycle"));
         AdminConfig admin = admin(top.section("admin"));
         return new ProxyConfig(eventLoops, fastopenRequired, listeners, http, routes, clusters,
-                endpointState, accessLog, lifecycle, admin);
+                endpointState, accessLog, lifecycle, admin, maxConnections(top));
+    }
+
+    private static int maxConnections(Section top) {
+        ConfigValue value = top.raw("max-connections");
+        if (value != null && value.valueType() == ConfigValueType.STRING) {
+            String text = ((String) value.unwrapped()).strip();
+            if (text.equalsIgnoreCase("auto")) {
+                return ProxyConfig.MAX_CONNECTIONS_AUTO;
+            }
+            if (text.isEmpty() || !text.chars().allMatch(Character::isDigit)) {
+                top.problem("max-connections", "expected auto or a whole number, got " + Section.describe(value));
+                return ProxyConfig.MAX_CONNECTIONS_AUTO;
+            }
+        }
+        return top.integer("max-connections", 0, MAX_CONNECTIONS);
     }
 
     /** The defaults blocks after the user's overrides; their keys are the schema of the elements. */
@@ -129,7 +147,9 @@ final class ProxyConfigReader {
                     s.bool("reuse-port"),
                     s.bool("mptcp"),
                     s.duration("idle-timeout"),
-                    s.duration("header-read-timeout")));
+                    s.duration("header-read-timeout"),
+                    s.integer("max-connections", 0, MAX_CONNECTIONS),
+                    s.integer("max-connections-per-client", 0, MAX_CONNECTIONS)));
         }
         return result;
     }

@@ -11,11 +11,12 @@ import dev.synedge.http.HttpError;
 import dev.synedge.http.ParseProgress;
 import dev.synedge.http.ParseResult;
 import dev.synedge.http.RequestHead;
+import dev.synedge.listener.AcceptGate;
 import dev.synedge.net.AddressText;
 import dev.synedge.net.NativeException;
 import dev.synedge.net.TcpInfo;
-import dev.synedge.routing.Route;
 import dev.synedge.routing.ProxyRuntime;
+import dev.synedge.routing.Route;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;
@@ -74,6 +75,8 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
     private boolean served;
     /** The server stops, or this connection's listener was removed: no request after the current one. */
     private boolean draining;
+    /** Accepted over its client's max-connections-per-client: its first request gets 429. */
+    private boolean overClientLimit;
 
     ClientConnection(LoopContext loop, ClientInitializer listener) {
         this.loop = loop;
@@ -96,7 +99,8 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
         lastActivityNanos = System.nanoTime();
         timer = loop.deadlines().create(this::timerFired);
         draining = loop.draining() || listener.retired();
-        scheduleTimer((draining ? listener().headerReadTimeout() : listener().idleTimeout()).toNanos());
+        overClientLimit = AcceptGate.overClientLimit(ctx.channel());
+        scheduleTimer(idleLimitNanos());
         ctx.fireChannelActive();
     }
 
@@ -246,6 +250,10 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
                 refuse(error);
                 return;
             }
+            if (overClientLimit) {
+                refuseOverClientLimit();
+                return;
+            }
             startExchange();
         }
     }
@@ -270,6 +278,18 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
         ByteBuf out = ctx.alloc().buffer(256);
         ErrorResponse.write(out, error);
         logRefused(error.status(), out.readableBytes(), Termination.CLIENT_PROTOCOL_ERROR);
+        ctx.write(out, ctx.voidPromise());
+        closeAfterWrites(true);
+    }
+
+    /**
+     * Answers the first request of a connection over its client's limit with 429 and closes:
+     * the client learns why, where a bare close would look like a failure to retry at once.
+     */
+    private void refuseOverClientLimit() {
+        ByteBuf out = ctx.alloc().buffer(256);
+        ErrorResponse.write(out, 429, state.request, true);
+        logRefused(429, out.readableBytes(), Termination.TOO_MANY_CONNECTIONS);
         ctx.write(out, ctx.voidPromise());
         closeAfterWrites(true);
     }
@@ -343,13 +363,14 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
      */
     private void closeAfterWrites(boolean linger) {
         closing = true;
+        // before the writes: when they complete at once, their listener has set the linger
+        restartTimer(listener().idleTimeout().toNanos());
         if (linger || (in != null && in.isReadable())) {
             resumeReading();
             ctx.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(this::lingerAfterWrites);
         } else {
             ctx.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
         }
-        restartTimer(listener().idleTimeout().toNanos());
     }
 
     private void lingerAfterWrites(Future<? super Void> written) {
@@ -386,9 +407,14 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
      * How long this connection may stay idle. While draining: a keep-alive connection only as
      * long as a request already on its way may take to arrive (closing at once would reset a
      * request its client sent just then, which a closed-loop client does all the time), a new
-     * one as long as it may take to send its first head.
+     * one as long as it may take to send its first head. A connection over its client's limit
+     * stays only as long as its first head may take, for its 429: it holds a descriptor its
+     * client should not have.
      */
     private long idleLimitNanos() {
+        if (overClientLimit) {
+            return listener().headerReadTimeout().toNanos();
+        }
         if (!draining) {
             return listener().idleTimeout().toNanos();
         }

@@ -233,6 +233,10 @@ final class ResponseRelay {
             exchange.upstreamProtocolError("101 to a request that asked for no upgrade");
             return false;
         }
+        if (response.isSwitchingProtocols() && response.upgradeNamesH2c()) {
+            exchange.upstreamProtocolError("101 to h2c, which synedge never offers upstream");
+            return false;
+        }
         if (exchange.retriedOn(response.status())) {
             return false;
         }

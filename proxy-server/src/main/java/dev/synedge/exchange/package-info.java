@@ -23,8 +23,9 @@
  * </ul>
  *
  * <p>Everything here runs on the event loop of the client connection; the server package wires
- * it to listeners.
+ * it to listeners. Of listener it asks only whether a connection came in over its client's
+ * connection limit.
  *
- * <p>May use: accesslog, body, config, health, http, metrics, net, routing, upstream, Netty, SLF4J.
+ * <p>May use: accesslog, body, config, health, http, listener, metrics, net, routing, upstream, Netty, SLF4J.
  */
 package dev.synedge.exchange;

@@ -36,10 +36,10 @@ public final class ListenerBinder {
 
     /**
      * Binds {@code config} on {@code loops}; each accepted connection gets {@code child}
-     * (a sharable initializer) on the accepting loop.
+     * (a sharable initializer) on the accepting loop, once {@code gate} let it in.
      */
-    public static BoundListener bind(ListenerConfig config, List<EventLoop> loops, ChannelHandler child)
-            throws IOException, InterruptedException {
+    public static BoundListener bind(ListenerConfig config, List<EventLoop> loops, ChannelHandler child,
+                                     AcceptGate gate) throws IOException, InterruptedException {
         List<Channel> channels = new ArrayList<>();
         InetSocketAddress address = config.address();
         if (config.reusePort() && address.getPort() != 0) {
@@ -48,8 +48,8 @@ public final class ListenerBinder {
         try {
             List<EventLoop> accepting = config.reusePort() ? loops : loops.subList(0, 1);
             for (EventLoop loop : accepting) {
-                Channel channel = config.mptcp() ? bindMptcp(config, address, loop, child)
-                        : bindTcp(config, address, loop, child);
+                Channel channel = config.mptcp() ? bindMptcp(config, address, loop, child, gate)
+                        : bindTcp(config, address, loop, child, gate);
                 channels.add(channel);
                 if (address.getPort() == 0) {
                     address = (InetSocketAddress) channel.localAddress();
@@ -59,7 +59,7 @@ public final class ListenerBinder {
             channels.forEach(Channel::close);
             throw e;
         }
-        return new BoundListener(config, address, channels);
+        return new BoundListener(config, address, channels, gate);
     }
 
     /**
@@ -75,7 +75,8 @@ public final class ListenerBinder {
     /**
      * Applies {@code next}'s socket settings to the sockets bound for {@code bound} (see
      * {@link #keepsSockets}), in place, so that no queued connection is lost: the Fast Open
-     * queue length, and the backlog (listen(2) on a listening socket only resizes its queue).
+     * queue length, and the backlog (listen(2) on a listening socket only resizes its queue);
+     * and its connection limits.
      */
     public static BoundListener retune(BoundListener bound, ListenerConfig next) throws IOException {
         return retune(bound, next, false);
@@ -99,7 +100,8 @@ public final class ListenerBinder {
         } catch (NativeException e) {
             throw new IOException("listener " + next.name() + ": " + e.getMessage(), e);
         }
-        return new BoundListener(next, bound.address(), bound.channels());
+        bound.gate().use(next);
+        return new BoundListener(next, bound.address(), bound.channels(), bound.gate());
     }
 
     /**
@@ -123,17 +125,18 @@ public final class ListenerBinder {
         return new CannotListen(config.name(), address, inUse, inUse ? IN_USE : e.getMessage(), e);
     }
 
-    private static ServerBootstrap bootstrap(ListenerConfig config, EventLoop loop, ChannelHandler child) {
+    private static ServerBootstrap bootstrap(EventLoop loop, ChannelHandler child, AcceptGate gate) {
         // The loop accepts and also serves what it accepts: a connection never changes thread.
         return new ServerBootstrap()
                 .group(loop, loop)
+                .handler(gate)
                 .childOption(ChannelOption.TCP_NODELAY, true)
                 .childHandler(child);
     }
 
     private static Channel bindTcp(ListenerConfig config, InetSocketAddress address, EventLoop loop,
-                                   ChannelHandler child) throws IOException, InterruptedException {
-        ServerBootstrap bootstrap = bootstrap(config, loop, child)
+                                   ChannelHandler child, AcceptGate gate) throws IOException, InterruptedException {
+        ServerBootstrap bootstrap = bootstrap(loop, child, gate)
                 .channelFactory((io.netty.channel.ChannelFactory<EpollServerSocketChannel>) () -> tcpChannel(config))
                 .option(ChannelOption.SO_BACKLOG, config.backlog())
                 .option(ChannelOption.SO_REUSEADDR, true)
@@ -175,7 +178,7 @@ public final class ListenerBinder {
      * MPTCP are accepted as plain TCP.
      */
     private static Channel bindMptcp(ListenerConfig config, InetSocketAddress address, EventLoop loop,
-                                     ChannelHandler child) throws IOException, InterruptedException {
+                                     ChannelHandler child, AcceptGate gate) throws IOException, InterruptedException {
         LinuxSocket socket = LinuxSocket.openFor(address, LinuxSocket.Protocol.MPTCP);
         try {
             SocketOptions.setReuseAddress(socket.fd(), true);
@@ -189,14 +192,14 @@ public final class ListenerBinder {
             socket.close();
             throw cannotListen(config, address, e);
         }
-        return register(config, socket.fd(), loop, child);
+        return register(config, socket.fd(), loop, child, gate);
     }
 
     /** Hands a bound, listening socket to Netty, accepting on {@code loop}. */
-    private static Channel register(ListenerConfig config, int fd, EventLoop loop, ChannelHandler child)
-            throws IOException, InterruptedException {
+    private static Channel register(ListenerConfig config, int fd, EventLoop loop, ChannelHandler child,
+                                    AcceptGate gate) throws IOException, InterruptedException {
         EpollServerSocketChannel channel = new EpollServerSocketChannel(fd);
-        ChannelFuture registered = bootstrap(config, loop, child)
+        ChannelFuture registered = bootstrap(loop, child, gate)
                 .channelFactory((io.netty.channel.ChannelFactory<EpollServerSocketChannel>) () -> channel)
                 .register().await();
         if (!registered.isSuccess()) {
@@ -231,26 +234,26 @@ public final class ListenerBinder {
      * {@code config}'s queue lengths are applied to them.
      */
     public static BoundListener adopt(ListenerConfig config, List<Integer> fds, List<EventLoop> loops,
-                                      ChannelHandler child) throws IOException, InterruptedException {
+                                      ChannelHandler child, AcceptGate gate) throws IOException, InterruptedException {
         List<Channel> channels = new ArrayList<>();
         InetSocketAddress address = null;
         try {
             for (int i = 0; i < fds.size(); i++) {
-                Channel channel = register(config, fds.get(i), loops.get(i % loops.size()), child);
+                Channel channel = register(config, fds.get(i), loops.get(i % loops.size()), child, gate);
                 channels.add(channel);
                 address = (InetSocketAddress) channel.localAddress();
             }
             if (config.reusePort()) {
                 for (EventLoop loop : loops.subList(Math.min(fds.size(), loops.size()), loops.size())) {
-                    channels.add(config.mptcp() ? bindMptcp(config, address, loop, child)
-                            : bindTcp(config, address, loop, child));
+                    channels.add(config.mptcp() ? bindMptcp(config, address, loop, child, gate)
+                            : bindTcp(config, address, loop, child, gate));
                 }
             }
         } catch (IOException | InterruptedException | RuntimeException e) {
             channels.forEach(Channel::close);
             throw e;
         }
-        BoundListener inherited = new BoundListener(config, address, channels);
+        BoundListener inherited = new BoundListener(config, address, channels, gate);
         return retune(inherited, config, true);
     }
 }

@@ -3,6 +3,8 @@ package dev.synedge.server;
 import dev.synedge.config.ListenerConfig;
 import dev.synedge.exchange.ClientInitializer;
 import dev.synedge.exchange.LoopContext;
+import dev.synedge.listener.AcceptGate;
+import dev.synedge.listener.AcceptLimits;
 import dev.synedge.listener.BoundListener;
 import dev.synedge.listener.ListenerBinder;
 import dev.synedge.net.AddressText;
@@ -29,10 +31,12 @@ final class Listeners {
     private record Entry(BoundListener bound, ClientInitializer initializer) {}
 
     private final Map<EventLoop, LoopContext> loops;
+    private final AcceptLimits limits;
     private volatile List<Entry> entries = List.of();
 
-    Listeners(Map<EventLoop, LoopContext> loops) {
+    Listeners(Map<EventLoop, LoopContext> loops, AcceptLimits limits) {
         this.loops = loops;
+        this.limits = limits;
     }
 
     /**
@@ -58,7 +62,8 @@ final class Listeners {
 
     private Entry bind(ListenerConfig config) throws IOException, InterruptedException {
         ClientInitializer initializer = new ClientInitializer(loops, config);
-        BoundListener bound = ListenerBinder.bind(config, new ArrayList<>(loops.keySet()), initializer);
+        AcceptGate gate = limits.gate(config);
+        BoundListener bound = ListenerBinder.bind(config, new ArrayList<>(loops.keySet()), initializer, gate);
         log.info("listener {} on {} ({} socket(s), fastopen-queue {}{})", config.name(),
                 AddressText.of(bound.address()), bound.channels().size(), config.fastopenQueue(),
                 config.mptcp() ? ", MPTCP" : "");
@@ -82,7 +87,8 @@ final class Listeners {
 
     private Entry adopt(ListenerConfig config, List<Integer> fds) throws IOException, InterruptedException {
         ClientInitializer initializer = new ClientInitializer(loops, config);
-        BoundListener bound = ListenerBinder.adopt(config, fds, new ArrayList<>(loops.keySet()), initializer);
+        AcceptGate gate = limits.gate(config);
+        BoundListener bound = ListenerBinder.adopt(config, fds, new ArrayList<>(loops.keySet()), initializer, gate);
         log.info("listener {} on {} ({} socket(s) taken over, {} in all, fastopen-queue {}{})", config.name(),
                 AddressText.of(bound.address()), fds.size(), bound.channels().size(), config.fastopenQueue(),
                 config.mptcp() ? ", MPTCP" : "");

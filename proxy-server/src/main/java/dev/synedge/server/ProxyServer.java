@@ -11,9 +11,12 @@ import dev.synedge.exchange.ExchangeCounters;
 import dev.synedge.exchange.LoopContext;
 import dev.synedge.exchange.LoopMetrics;
 import dev.synedge.health.HealthChecks;
+import dev.synedge.listener.AcceptLimits;
 import dev.synedge.listener.BoundListener;
+import dev.synedge.net.DescriptorLimit;
 import dev.synedge.net.FastOpenMode;
 import dev.synedge.net.KernelState;
+import dev.synedge.net.NativeException;
 import dev.synedge.routing.ProxyRuntime;
 import dev.synedge.upstream.EndpointStates;
 import io.netty.channel.EventLoop;
@@ -25,8 +28,8 @@ import io.netty.util.concurrent.EventExecutor;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
-import java.time.Duration;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -59,6 +62,13 @@ public final class ProxyServer implements AutoCloseable {
     /** How long a metrics read waits for a loop to run it, or to stop. */
     private static final long LOOP_READ_SECONDS = 5;
 
+    /**
+     * Descriptors max-connections = auto leaves to the process itself: what a running synedge
+     * holds besides connections (jars, logs, epoll and event descriptors, splice pipes) is about
+     * 40 with two event loops.
+     */
+    static final int RESERVED_DESCRIPTORS = 64;
+
     /** Where the server is in its life, as readiness checks see it. */
     public enum State {
         /** Accepting and serving. */
@@ -72,6 +82,7 @@ public final class ProxyServer implements AutoCloseable {
     private final MultiThreadIoEventLoopGroup group;
     private final AtomicReference<ProxyRuntime> runtime;
     private final Map<EventLoop, LoopContext> loops;
+    private final AcceptLimits acceptLimits;
     private final Listeners listeners;
     private final EndpointStates endpointStates;
     private final AtomicReference<AccessLog> accessLog;
@@ -84,11 +95,12 @@ public final class ProxyServer implements AutoCloseable {
     private volatile TakeoverServer takeovers;
 
     private ProxyServer(MultiThreadIoEventLoopGroup group, AtomicReference<ProxyRuntime> runtime,
-                        Map<EventLoop, LoopContext> loops, Listeners listeners, EndpointStates states,
-                        AtomicReference<AccessLog> accessLog, HealthChecks health) {
+                        Map<EventLoop, LoopContext> loops, AcceptLimits acceptLimits, Listeners listeners,
+                        EndpointStates states, AtomicReference<AccessLog> accessLog, HealthChecks health) {
         this.group = group;
         this.runtime = runtime;
         this.loops = loops;
+        this.acceptLimits = acceptLimits;
         this.listeners = listeners;
         this.endpointStates = states;
         this.accessLog = accessLog;
@@ -126,13 +138,45 @@ public final class ProxyServer implements AutoCloseable {
                 loops.put(loop, new LoopContext(loop, runtime::get, states, health, accessLog::get, observer,
                         zeroCopyProbe));
             }
-            Listeners listeners = new Listeners(loops);
+            AcceptLimits acceptLimits = new AcceptLimits(maxConnections(config));
+            Listeners listeners = new Listeners(loops, acceptLimits);
             listeners.bindAll(config.listeners(), inherited);
-            return new ProxyServer(group, runtime, loops, listeners, states, accessLog, health);
+            log.info("client connections: {}", describeMaxConnections(config, acceptLimits.max()));
+            return new ProxyServer(group, runtime, loops, acceptLimits, listeners, states, accessLog, health);
         } catch (IOException | InterruptedException | RuntimeException e) {
             group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
             throw e;
         }
+    }
+
+    /**
+     * {@code max-connections}, with {@code auto} worked out from the soft descriptor limit now:
+     * half of it for client connections, the other half for the upstream connections they may
+     * each hold, less {@link #RESERVED_DESCRIPTORS}.
+     */
+    static int maxConnections(ProxyConfig config) {
+        if (config.maxConnections() != ProxyConfig.MAX_CONNECTIONS_AUTO) {
+            return config.maxConnections();
+        }
+        long soft;
+        try {
+            soft = DescriptorLimit.get().soft();
+        } catch (NativeException e) {
+            log.warn("max-connections = auto: {}; no limit", e.getMessage());
+            return 0;
+        }
+        if (soft == DescriptorLimit.UNLIMITED) {
+            return 0;
+        }
+        return (int) Math.clamp((soft - RESERVED_DESCRIPTORS) / 2, 1, Integer.MAX_VALUE);
+    }
+
+    private static String describeMaxConnections(ProxyConfig config, int max) {
+        String limit = max == 0 ? "no limit over all listeners" : "at most " + max + " open over all listeners";
+        return config.maxConnections() == ProxyConfig.MAX_CONNECTIONS_AUTO
+                ? limit + " (max-connections = auto: half of the soft descriptor limit, less " + RESERVED_DESCRIPTORS
+                        + ")"
+                : limit;
     }
 
     /**
@@ -177,7 +221,21 @@ public final class ProxyServer implements AutoCloseable {
         if (newAccessLog) {
             accessLogFailure(() -> AccessLog.check(next.accessLog()));
         }
-        List<String> applied = new ArrayList<>(listeners.apply(next.listeners()));
+        // The cap over all listeners first: a listener whose own cap rises must not accept
+        // meanwhile under the old one. A listener that cannot be bound puts it back.
+        int maxConnections = maxConnections(next);
+        int maxBefore = acceptLimits.max();
+        acceptLimits.setMax(maxConnections);
+        List<String> applied = new ArrayList<>();
+        try {
+            applied.addAll(listeners.apply(next.listeners()));
+        } catch (IOException | InterruptedException | RuntimeException e) {
+            acceptLimits.setMax(maxBefore);
+            throw e;
+        }
+        if (maxConnections != maxBefore) {
+            applied.add("client connections: " + describeMaxConnections(next, maxConnections));
+        }
         List<String> notApplied = new ArrayList<>();
         if (newAccessLog) {
             accessLogFailure(() -> accessLog.set(AccessLog.open(next.accessLog())));
@@ -239,6 +297,11 @@ public final class ProxyServer implements AutoCloseable {
 
     public EndpointStates endpointStates() {
         return endpointStates;
+    }
+
+    /** Client connections open over all listeners, max-connections, and its counters. */
+    public AcceptLimits acceptLimits() {
+        return acceptLimits;
     }
 
     /** Exchange counts over all loops, read on each loop. */

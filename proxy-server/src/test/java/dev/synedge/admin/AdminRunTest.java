@@ -65,7 +65,7 @@ class AdminRunTest {
                      config(origin.port(), "synedge.admin.port = " + taken.getLocalPort()).toString())) {
             assertThat(synedge.awaitExit()).isEqualTo(1);
             assertThat(synedge.all()).anySatisfy(line -> assertThat(line)
-                    .contains("synedge: not started: admin listener on /127.0.0.1:" + taken.getLocalPort())
+                    .contains("synedge: not started: admin listener on 127.0.0.1:" + taken.getLocalPort())
                     .containsIgnoringCase("address already in use"))
                     .noneSatisfy(line -> assertThat(line).contains("synedge: listener main"));
         }

@@ -42,10 +42,12 @@ class ConfigLoaderTest {
     private static final String FULL = """
             synedge {
               event-loops = 2
+              max-connections = 50000
               fastopen.require = true
               listeners = [
                 { name = "public", address = "127.0.0.1", port = 8443, fastopen-queue = 1024, backlog = 512,
-                  reuse-port = false, mptcp = true, idle-timeout = 30s, header-read-timeout = 5s }
+                  reuse-port = false, mptcp = true, idle-timeout = 30s, header-read-timeout = 5s,
+                  max-connections = 20000, max-connections-per-client = 64 }
                 { name = "v6", address = "::1", port = 0 }
               ]
               http {
@@ -113,9 +115,9 @@ class ConfigLoaderTest {
                 HttpConfig.Trace.REFUSE);
         List<ListenerConfig> listeners = List.of(
                 new ListenerConfig("public", new InetSocketAddress(InetAddress.getByName("127.0.0.1"), 8443),
-                        1024, 512, false, true, Duration.ofSeconds(30), Duration.ofSeconds(5)),
+                        1024, 512, false, true, Duration.ofSeconds(30), Duration.ofSeconds(5), 20000, 64),
                 new ListenerConfig("v6", new InetSocketAddress(InetAddress.getByName("::1"), 0),
-                        0, 4096, true, false, Duration.ofSeconds(60), Duration.ofSeconds(10)));
+                        0, 4096, true, false, Duration.ofSeconds(60), Duration.ofSeconds(10), 0, 0));
         HeaderEdits requestEdits = new HeaderEdits(
                 List.of(new HeaderEdits.Field("X-Trace", "1"), new HeaderEdits.Field("X-Env", "prod")),
                 List.of("x-debug"));
@@ -159,7 +161,7 @@ class ConfigLoaderTest {
                 new AccessLogConfig(false, AccessLogConfig.Format.JSON, Path.of("/tmp/synedge-access.log")),
                 new LifecycleConfig(Duration.ofSeconds(5), Path.of("/tmp/synedge-takeover.sock")),
                 new AdminConfig(true, new InetSocketAddress(InetAddress.getByName("::1"), 9902),
-                        new Secret("s3cret-Token/x+y==")));
+                        new Secret("s3cret-Token/x+y==")), 50000);
 
         assertThat(config).isEqualTo(expected);
         assertThat(config.clusters().keySet()).containsExactly("api", "web");
@@ -173,7 +175,8 @@ class ConfigLoaderTest {
         assertThat(config.fastopenRequired()).isFalse();
         assertThat(config.listeners()).containsExactly(new ListenerConfig("main",
                 new InetSocketAddress(InetAddress.getByName("0.0.0.0"), 8080), 0, 4096, true, false,
-                Duration.ofSeconds(60), Duration.ofSeconds(10)));
+                Duration.ofSeconds(60), Duration.ofSeconds(10), 0, 0));
+        assertThat(config.maxConnections()).isEqualTo(ProxyConfig.MAX_CONNECTIONS_AUTO);
         assertThat(config.http()).isEqualTo(new HttpConfig(HttpLimits.DEFAULTS, 0, "synedge", false, true,
                 HttpConfig.Trace.REFUSE));
         assertThat(config.routes()).isEmpty();
@@ -328,7 +331,12 @@ class ConfigLoaderTest {
                 Arguments.of("admin.port = 99999", "port", "synedge.admin.port", "between 0 and 65535"),
                 Arguments.of("admin.enabled = sometimes", "sometimes", "synedge.admin.enabled", "expected true or false"),
                 Arguments.of("admin.token = \"\"", "token", "synedge.admin.token", "use null for no token"),
-                Arguments.of("admin.tokn = x", "tokn", "synedge.admin.tokn", "did you mean 'token'"));
+                Arguments.of("admin.tokn = x", "tokn", "synedge.admin.tokn", "did you mean 'token'"),
+                Arguments.of("max-connections = lots", "lots", "synedge.max-connections",
+                        "expected auto or a whole number"),
+                Arguments.of("max-connections = -5", "max-connections", "synedge.max-connections", "between 0 and"),
+                Arguments.of("listeners = [ { name = a, max-connections-per-client = -1 } ]", "per-client",
+                        "synedge.listeners[0].max-connections-per-client", "between 0 and"));
     }
 
     @ParameterizedTest(name = "{2}")

@@ -66,6 +66,32 @@ class ClientTimeoutsTest {
         }
     }
 
+    /**
+     * After a refusal the connection reads and drops what the client still sends for two
+     * seconds, then closes, however long the idle timeout: a client that keeps the connection
+     * open holds its descriptor no longer than that.
+     */
+    @Test
+    void aRefusedConnectionLingersTwoSecondsThenCloses() throws Exception {
+        try (TestProxy patient = TestProxy.start("""
+                synedge.event-loops = 1
+                synedge.listeners = [ { name = main, address = "127.0.0.1", port = 0, idle-timeout = 60s } ]
+                synedge.routes = [ { name = all, cluster = up } ]
+                synedge.clusters.up.endpoints = [ "127.0.0.1:%d" ]
+                """.formatted(upstream.port()));
+             RawClient client = RawClient.connect(patient.address())) {
+            client.send("GET / HTTP/1.1\r\nHost: a\r\nHost: b\r\n\r\n");
+            assertThat(client.read().status()).isEqualTo(400);
+            long start = System.nanoTime();
+            assertThat(client.closedByPeer(1000)).isTrue();
+            while (patient.server().load().connections() > 0) {
+                assertThat(System.nanoTime() - start).as("still open after 5 s").isLessThan(5_000_000_000L);
+                Thread.sleep(20);
+            }
+            assertThat((System.nanoTime() - start) / 1_000_000).isBetween(1500L, 3000L);
+        }
+    }
+
     @Test
     void aConnectionThatSendsNothingIsClosedSilentlyAfterTheIdleTimeout() throws Exception {
         try (RawClient client = RawClient.connect(proxy.address())) {

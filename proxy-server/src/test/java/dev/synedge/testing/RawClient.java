@@ -5,6 +5,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketException;
@@ -73,7 +74,15 @@ public final class RawClient implements AutoCloseable {
 
     /** Connects with a five second read timeout. */
     public static RawClient connect(InetSocketAddress address) throws IOException {
+        return connect(address, null);
+    }
+
+    /** Connects from {@code local} (an address of this host, any port), with a five second read timeout. */
+    public static RawClient connect(InetSocketAddress address, InetAddress local) throws IOException {
         Socket socket = new Socket();
+        if (local != null) {
+            socket.bind(new InetSocketAddress(local, 0));
+        }
         socket.connect(address, 2000);
         socket.setSoTimeout(5000);
         socket.setTcpNoDelay(true);

@@ -80,6 +80,10 @@ public final class SynedgeProcess implements AutoCloseable {
         }
     }
 
+    public long pid() {
+        return process.pid();
+    }
+
     /** Every line so far. */
     public List<String> all() {
         synchronized (all) {
