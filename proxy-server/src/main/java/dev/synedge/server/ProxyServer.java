@@ -36,6 +36,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
@@ -245,6 +246,16 @@ public final class ProxyServer implements AutoCloseable {
             endpointStates.resize(next.endpointState());
             applied.add("endpoint-state: max-endpoints " + next.endpointState().maxEndpoints()
                     + ", expire-after-access " + next.endpointState().expireAfterAccess());
+        }
+        if (next.admin().enabled() != current.admin().enabled()
+                || (next.admin().enabled() && !next.admin().address().equals(current.admin().address()))) {
+            notApplied.add("admin enabled/address/port: the admin listener is made at start (its token is reloaded);"
+                    + " restart, or take over with a new process, to change it");
+        }
+        if (!Objects.equals(next.lifecycle().takeoverSocket(), current.lifecycle().takeoverSocket())) {
+            notApplied.add("lifecycle.takeover-socket " + current.lifecycle().takeoverSocket() + " -> "
+                    + next.lifecycle().takeoverSocket() + ": the running synedge keeps listening where it started;"
+                    + " a new process taking over (through the old socket) listens on the new one");
         }
         if (next.eventLoops() != current.eventLoops()) {
             notApplied.add("event-loops " + current.eventLoops() + " -> " + next.eventLoops()

@@ -218,9 +218,13 @@ class ReloadTest {
             ProxyServer.ReloadReport report = proxy.server().reload(load(routes(b.port()).replace(
                     "synedge.event-loops = 1", "synedge.event-loops = 3")
                     + listeners("{ name = a, address = \"127.0.0.1\", port = 0 }")
-                    + "synedge.endpoint-state { max-endpoints = 7, expire-after-access = 5m }\n"));
+                    + "synedge.endpoint-state { max-endpoints = 7, expire-after-access = 5m }\n"
+                    + "synedge.admin { enabled = true, port = 0 }\nsynedge.lifecycle.takeover-socket = \"/tmp/elsewhere.sock\"\n"));
 
-            assertThat(report.notApplied()).singleElement().asString().startsWith("event-loops 1 -> 3");
+            assertThat(report.notApplied()).hasSize(3);
+            assertThat(report.notApplied().get(0)).startsWith("admin enabled/address/port");
+            assertThat(report.notApplied().get(1)).startsWith("lifecycle.takeover-socket null -> /tmp/elsewhere.sock");
+            assertThat(report.notApplied().get(2)).startsWith("event-loops 1 -> 3");
             assertThat(report.applied()).containsExactly("endpoint-state: max-endpoints 7, expire-after-access PT5M");
             assertThat(get(proxy.server().address("a"))).isEqualTo("b");
         }
