@@ -35,6 +35,12 @@ public enum Termination {
      * answered 429, then the connection closed.
      */
     TOO_MANY_CONNECTIONS("too-many-connections"),
+    /**
+     * Every endpoint of the route's cluster was at its {@code max-connections-per-endpoint}, and
+     * the exchange could not wait ({@code queue.size} waited already) or waited past
+     * {@code queue.timeout}: 503.
+     */
+    OVERLOADED("overloaded"),
     /** The route's cluster had no endpoint to send the request to: 503. */
     NO_ENDPOINT("no-endpoint"),
     /** The endpoint refused the connection, so nothing reached it: 502. */

@@ -22,12 +22,13 @@ import java.util.Objects;
  * @param retries                   when requests are sent again
  * @param outlierDetection          when a failing endpoint is ejected
  * @param healthCheck               active checks of the endpoints
+ * @param queue                     exchanges waiting for a connection at the connection cap
  */
 public record ClusterConfig(String name, List<EndpointConfig> endpoints, LoadBalancing loadBalancing,
                             boolean fastopen, boolean mptcp, ResponseBody responseBody,
                             int maxConnectionsPerEndpoint, PoolConfig pool, TimeoutsConfig timeouts,
                             FastopenBackoffConfig fastopenBackoff, RetryConfig retries,
-                            OutlierConfig outlierDetection, HealthCheckConfig healthCheck) {
+                            OutlierConfig outlierDetection, HealthCheckConfig healthCheck, QueueConfig queue) {
 
     public ClusterConfig {
         Objects.requireNonNull(name, "name");
@@ -40,6 +41,7 @@ public record ClusterConfig(String name, List<EndpointConfig> endpoints, LoadBal
         Objects.requireNonNull(retries, "retries");
         Objects.requireNonNull(outlierDetection, "outlierDetection");
         Objects.requireNonNull(healthCheck, "healthCheck");
+        Objects.requireNonNull(queue, "queue");
     }
 
     /** How a cluster picks the endpoint for an exchange. */

@@ -14,9 +14,10 @@ import java.util.Objects;
  * @param loopDetection  answer 508 to a request whose Via already names {@code via}: it came
  *                       back through this proxy (or another of its fleet)
  * @param trace          what becomes of TRACE requests
+ * @param requestBody    the time a request body may take, and how much of it is held first
  */
 public record HttpConfig(HttpLimits limits, long maxRequestBody, String via, boolean viaOnResponses,
-                         boolean loopDetection, Trace trace) {
+                         boolean loopDetection, Trace trace, RequestBodyConfig requestBody) {
 
     /** What synedge does with a TRACE request. */
     public enum Trace {
@@ -30,6 +31,7 @@ public record HttpConfig(HttpLimits limits, long maxRequestBody, String via, boo
         Objects.requireNonNull(limits, "limits");
         Objects.requireNonNull(via, "via");
         Objects.requireNonNull(trace, "trace");
+        Objects.requireNonNull(requestBody, "requestBody");
         if (maxRequestBody < 0) {
             throw new IllegalArgumentException("negative max-request-body " + maxRequestBody);
         }

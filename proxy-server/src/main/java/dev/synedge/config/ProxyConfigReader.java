@@ -191,8 +191,16 @@ final class ProxyConfigReader {
         } catch (IllegalArgumentException e) {
             s.problem("via", e.getMessage());
         }
+        Section body = s.section("request-body");
+        Duration bodyTimeout = body.duration("timeout");
+        Duration bodyMaxTime = body.duration("max-time");
+        if (bodyMaxTime.compareTo(bodyTimeout) < 0) {
+            body.problem("max-time", "must be at least timeout (" + bodyTimeout + "), got " + bodyMaxTime);
+        }
+        RequestBodyConfig requestBody = new RequestBodyConfig(bodyTimeout, body.bytes("min-rate", 0L, 1L << 40),
+                bodyMaxTime, body.bytes("buffering", 0L, 1L << 30));
         return new HttpConfig(limits, maxRequestBody, via, s.bool("via-on-responses"), s.bool("loop-detection"),
-                s.choice("trace", HttpConfig.Trace.class));
+                s.choice("trace", HttpConfig.Trace.class), requestBody);
     }
 
 
@@ -244,7 +252,8 @@ final class ProxyConfigReader {
         return new ClusterConfig(name, endpoints, loadBalancing, fastopen, mptcp, responseBody,
                 maxConnections, poolConfig, timeoutsConfig, new FastopenBackoffConfig(failures, initial, max),
                 retries(s.section("retries")), outlierDetection(s.section("outlier-detection")),
-                healthCheck(s.section("health-check")));
+                healthCheck(s.section("health-check")), new QueueConfig(s.integer("queue.size", 0, 1_000_000),
+                        s.duration("queue.timeout")));
     }
 
     private static final Map<String, RetryConfig.Condition> RETRY_CONDITIONS = Map.of(

@@ -270,6 +270,11 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
         exchange = new Exchange(this, loop, runtime, route, state, headStartNanos, headStartMillis);
         headStartNanos = 0;
         exchange.start();
+        if (exchange != null && exchange.waitsForRequestBody()) {
+            // whichever comes first: the client's silence or the body's own time running out
+            scheduleTimer(Math.min(listener().idleTimeout().toNanos(),
+                    exchange.requestBodyDeadline() - System.nanoTime()));
+        }
     }
 
     /** Answers a request whose head could not be parsed, then closes: the stream cannot be framed. */
@@ -532,7 +537,12 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
                     exchange.requestBodyTimedOut(listener().idleTimeout());
                     return;
                 }
-                next = deadline - now;
+                long bodyDeadline = exchange.requestBodyDeadline();
+                if (now - bodyDeadline >= 0) {
+                    exchange.requestBodyTooSlow();
+                    return;
+                }
+                next = Math.min(deadline - now, bodyDeadline - now);
             }
         } else if (headStartNanos != 0 || (in != null && in.isReadable())) {
             long start = headStartNanos != 0 ? headStartNanos : lastActivityNanos;

@@ -64,6 +64,12 @@ final class Exchange implements UpstreamSocket.Owner {
     private LocalCluster cluster;
     private boolean tunnelRequested;
     private boolean replaySafe;
+    /** The endpoint chosen before the head was written (HTTP/1.0 without Host), or -1. */
+    private int chosen = -1;
+    /** The body is being held before an endpoint is chosen (http.request-body.buffering). */
+    private boolean buffering;
+    /** What the cluster runs when a connection comes free, while the exchange waits in its queue. */
+    private Runnable queued;
     /** The current attempt, or the last one once released; null when none could be made. */
     private UpstreamAttempt attempt;
     private int retries;
@@ -112,7 +118,6 @@ final class Exchange implements UpstreamSocket.Owner {
         cluster = loop.cluster(route.cluster());
         relay.prepare(runtime.responseWriter(route), cluster.bodyCounters());
         tunnelRequested = request.upgradeRequested();
-        int chosen = -1;
         byte[] defaultHost = null;
         if (request.hostStart() == request.hostEnd()) {
             // HTTP/1.0 without Host: the endpoint is chosen first so that its authority can be the
@@ -126,9 +131,20 @@ final class Exchange implements UpstreamSocket.Owner {
         if (phase == Phase.DONE) {
             return;
         }
+        replaySafe = route.replaySafe(request.method());
+        long buffer = runtime.config().http().requestBody().buffering();
+        if (!forwarder.complete() && buffer > 0 && !tunnelRequested && (request.bodyKind() == BodyKind.CHUNKED
+                || (request.bodyKind() == BodyKind.CONTENT_LENGTH && request.contentLength() <= buffer))) {
+            buffering = true;
+            return;
+        }
+        sendUp();
+    }
+
+    /** The request goes up: kept for a retry where it is whole, then to an endpoint. */
+    private void sendUp() {
         // Kept whatever the method: a request that reached no endpoint may go again all the same.
         forwarder.keepForReplay();
-        replaySafe = route.replaySafe(request.method());
         connect(chosen, -1);
     }
 
@@ -171,7 +187,11 @@ final class Exchange implements UpstreamSocket.Owner {
             index = cluster.pick(-1);
         }
         if (index < 0) {
-            answer(503, "no endpoint available in cluster " + cluster.name(), Termination.NO_ENDPOINT);
+            if (cluster.atCapacity()) {
+                queue(excluded);
+            } else {
+                answer(503, "no endpoint available in cluster " + cluster.name(), Termination.NO_ENDPOINT);
+            }
             return;
         }
         cluster.exchangeStarted(index);
@@ -213,6 +233,12 @@ final class Exchange implements UpstreamSocket.Owner {
         }
         if (!forwarder.complete() && phase != Phase.DONE) {
             forwarder.takeBody();
+            if (buffering && phase != Phase.DONE
+                    && (forwarder.complete() || forwarder.holdsMoreThan(runtime.config().http().requestBody().buffering()))) {
+                buffering = false;
+                sendUp();
+                return;
+            }
             if (phase != Phase.DONE) {
                 flushToUpstream();
             }
@@ -260,6 +286,21 @@ final class Exchange implements UpstreamSocket.Owner {
     /** The exchange still needs request body bytes from the client. */
     boolean waitsForRequestBody() {
         return !forwarder.complete() && phase != Phase.DONE && phase != Phase.TUNNEL;
+    }
+
+    /**
+     * When the request body must be all here (nanoTime): the time {@code http.request-body}
+     * allows for the bytes received so far, from the head's arrival.
+     */
+    long requestBodyDeadline() {
+        return record.startNanos() + runtime.config().http().requestBody().allowedNanos(forwarder.bodyData());
+    }
+
+    /** The request body came too slowly (see {@link #requestBodyDeadline}): 408, or a cut. */
+    void requestBodyTooSlow() {
+        log.info("{}: client {} sent {} request body bytes in {}: too slowly", this, client.clientAddress(),
+                forwarder.bodyData(), Duration.ofNanos(System.nanoTime() - record.startNanos()));
+        endOnClientSide(408, "request body too slow", Termination.CLIENT_TIMEOUT);
     }
 
     /** The client sent no body bytes for {@code idle}: 408 if nothing was relayed yet, else a cut. */
@@ -442,6 +483,28 @@ final class Exchange implements UpstreamSocket.Owner {
                 retries > 0 || loop.retryBudget(policy.budgetPercent()));
     }
 
+    /**
+     * Every endpoint is at its connection cap: the exchange waits in the cluster's queue, at
+     * most {@code queue.timeout}, and is answered 503 when the queue is full.
+     */
+    private void queue(int excluded) {
+        Runnable resume = () -> {
+            if (phase == Phase.QUEUED) {
+                queued = null;
+                timer.clear();
+                connect(-1, excluded);
+            }
+        };
+        if (!cluster.await(resume)) {
+            answer(503, "every endpoint of cluster " + cluster.name() + " is at max-connections-per-endpoint and "
+                    + cluster.config().queue().size() + " exchange(s) wait already", Termination.OVERLOADED);
+            return;
+        }
+        queued = resume;
+        phase = Phase.QUEUED;
+        timer.set(cluster.config().queue().timeout().toNanos());
+    }
+
     /** Sends the request again, on a new connection to another endpoint than {@code excluded} where there is one. */
     private void retry(int excluded) {
         if (retries == 0) {
@@ -504,6 +567,13 @@ final class Exchange implements UpstreamSocket.Owner {
 
     private void expired(Timeouts.Expiry what) {
         ClusterConfig config = cluster.config();
+        if (what == Timeouts.Expiry.QUEUE) {
+            cluster.leaveQueue(queued);
+            queued = null;
+            answer(503, "no connection to cluster " + cluster.name() + " came free within " + config.queue().timeout(),
+                    Termination.OVERLOADED);
+            return;
+        }
         Endpoint endpoint = attempt.endpoint();
         switch (what) {
             case CLIENT_IDLE -> {
@@ -647,6 +717,10 @@ final class Exchange implements UpstreamSocket.Owner {
         }
         phase = Phase.DONE;
         timer.clear();
+        if (queued != null) {
+            cluster.leaveQueue(queued);
+            queued = null;
+        }
         relay.release();
         if (attempt != null) {
             // Still held when the exchange failed: the upstream may have part of a request, or

@@ -64,6 +64,11 @@ final class ExchangeRecord {
         firstByteMicros = (System.nanoTime() - (sentNanos != 0 ? sentNanos : startNanos)) / 1000;
     }
 
+    /** When the request head began to arrive (nanoTime). */
+    long startNanos() {
+        return startNanos;
+    }
+
     void terminated(Termination why) {
         termination = why;
     }

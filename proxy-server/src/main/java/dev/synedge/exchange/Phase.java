@@ -7,7 +7,7 @@ package dev.synedge.exchange;
  * body may still be on its way while the response comes back.
  *
  * <pre>
- * ROUTING -> CONNECTING -> AWAITING_RESPONSE -> RESPONSE_HEAD -> RESPONSE_BODY -> DONE
+ * ROUTING (-> QUEUED) -> CONNECTING -> AWAITING_RESPONSE -> RESPONSE_HEAD -> RESPONSE_BODY -> DONE
  *    |           |  ^             |                  |
  *    |           |  '-- retry ----'                  '--> TUNNEL -> DONE
  *    '-----------'-----> AWAITING_RESPONSE (an idle pooled connection, or connected at once)
@@ -17,6 +17,11 @@ package dev.synedge.exchange;
 enum Phase {
     /** The request head is read and checked and an endpoint is chosen; no upstream socket yet. */
     ROUTING,
+    /**
+     * Every endpoint of the cluster is at its connection cap: the exchange waits in the
+     * cluster's queue for a connection to come free.
+     */
+    QUEUED,
     /**
      * A new upstream connection's handshake is under way. With deferred-connect Fast Open the
      * request may already have left in the SYN.

@@ -261,6 +261,16 @@ final class RequestForwarder {
         writtenAtLook = written;
     }
 
+    /** Body data taken from the client so far (without chunk framing). */
+    long bodyData() {
+        return bodyData;
+    }
+
+    /** Whether more than {@code bytes} of body data are held, waiting to go up. */
+    boolean holdsMoreThan(long bytes) {
+        return bodyData > bytes;
+    }
+
     long bytesFromClient() {
         return bytesFromClient;
     }

@@ -30,6 +30,8 @@ final class Timeouts {
 
     /** Which deadline passed. */
     enum Expiry {
+        /** No connection came free for an exchange waiting in its cluster's queue. */
+        QUEUE,
         /** A new connection's handshake took longer than the connect timeout. */
         CONNECT,
         /** The upstream took none of the request body for the idle timeout. */
@@ -81,6 +83,9 @@ final class Timeouts {
                 }
                 return !s.requestWaiting() || s.requestProgressed() ? WatchRequestBody.INSTANCE
                         : new Expired(Expiry.REQUEST_BODY);
+            }
+            case QUEUED -> {
+                return new Expired(Expiry.QUEUE);
             }
             case CONNECTING -> {
                 // Even a SYN that carried the request (Fast Open, replay-safe requests only) is a

@@ -11,6 +11,7 @@ import dev.synedge.net.PageSegments;
 import io.netty.channel.EventLoop;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayDeque;
 import java.util.Arrays;
 import java.util.List;
 
@@ -36,6 +37,9 @@ public final class LocalCluster {
     private final ClusterHealth health;
     /** No endpoint is available: picks disregard health (see {@link ClusterHealth#panicking}). */
     private boolean panic;
+    private final EventLoop loop;
+    /** Exchanges waiting for a connection to come free, first come first served. */
+    private final ArrayDeque<Runnable> waiting = new ArrayDeque<>();
 
     /**
      * {@code bodyCounters}, {@code counters}: this loop's counters for the cluster's name, kept
@@ -44,6 +48,7 @@ public final class LocalCluster {
     public LocalCluster(ClusterConfig config, EventLoop loop, BodyCounters bodyCounters, ClusterHealth health,
                         ClusterCounters counters) {
         this.config = config;
+        this.loop = loop;
         this.bodyCounters = bodyCounters;
         this.health = health;
         this.counters = counters;
@@ -156,8 +161,43 @@ public final class LocalCluster {
         outstanding[index]++;
     }
 
+    /**
+     * An exchange gave its connection back or closed it: room for the exchange that waited
+     * longest, which goes on in a task of its own (this runs inside the end of another).
+     */
     public void exchangeEnded(int index) {
         outstanding[index]--;
+        Runnable next = waiting.pollFirst();
+        if (next != null) {
+            loop.execute(next);
+        }
+    }
+
+    /** Every endpoint is at its connection cap: none has an idle connection or room for a new one. */
+    public boolean atCapacity() {
+        for (UpstreamPool pool : pools) {
+            if (pool.idleConnections() > 0 || pool.mayOpen()) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * Queues {@code resume} to run when a connection comes free; false when the queue is full
+     * ({@code queue.size}), and then the caller must not wait.
+     */
+    public boolean await(Runnable resume) {
+        if (waiting.size() >= config.queue().size()) {
+            return false;
+        }
+        waiting.addLast(resume);
+        return true;
+    }
+
+    /** {@code resume} stops waiting (its exchange timed out or ended). */
+    public void leaveQueue(Runnable resume) {
+        waiting.remove(resume);
     }
 
     public void closeIdle() {

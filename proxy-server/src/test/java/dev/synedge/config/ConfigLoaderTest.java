@@ -57,6 +57,7 @@ class ConfigLoaderTest {
                 max-chunk-line = 1k
                 max-trailer-bytes = 0
                 max-request-body = 1g
+                request-body { timeout = 5s, min-rate = 100, max-time = 1m, buffering = 64k }
                 via = "edge-1"
                 via-on-responses = true
               }
@@ -89,6 +90,7 @@ class ConfigLoaderTest {
                   mptcp = true
                   response-body = zero-copy
                   max-connections-per-endpoint = 100
+                  queue { size = 10, timeout = 2s }
                   pool { max-idle = 8, idle-timeout = 15s, max-requests = 1000 }
                   timeouts { connect = 500ms, response-head = 10s, idle = 20s }
                   fastopen-backoff { failures = 5, initial = 10s, max = 10m }
@@ -112,7 +114,7 @@ class ConfigLoaderTest {
         ProxyConfig config = ConfigLoader.load(FULL, "full.conf");
 
         HttpConfig http = new HttpConfig(new HttpLimits(4096, 16384, 50, 1024, 0), 1L << 30, "edge-1", true, true,
-                HttpConfig.Trace.REFUSE);
+                HttpConfig.Trace.REFUSE, new RequestBodyConfig(Duration.ofSeconds(5), 100, Duration.ofMinutes(1), 65536));
         List<ListenerConfig> listeners = List.of(
                 new ListenerConfig("public", new InetSocketAddress(InetAddress.getByName("127.0.0.1"), 8443),
                         1024, 512, false, true, Duration.ofSeconds(30), Duration.ofSeconds(5), 20000, 64),
@@ -148,14 +150,15 @@ class ConfigLoaderTest {
                 new OutlierConfig(5, 2, Set.of(503), Duration.ofSeconds(10), Duration.ofMinutes(1), 30),
                 new HealthCheckConfig(true, Duration.ofSeconds(2), Duration.ofSeconds(1), Duration.ofSeconds(2),
                         "/healthz", "api.internal", List.of(new HealthCheckConfig.StatusRange(200, 200),
-                        new HealthCheckConfig.StatusRange(300, 301)), 1, 2));
+                        new HealthCheckConfig.StatusRange(300, 301)), 1, 2),
+                new QueueConfig(10, Duration.ofSeconds(2)));
         List<EndpointConfig> localhost = Arrays.stream(InetAddress.getAllByName("localhost")).distinct()
                 .map(a -> new EndpointConfig("localhost:9003", new InetSocketAddress(a, 9003), 1)).toList();
         ClusterConfig web = new ClusterConfig("web", localhost, LoadBalancing.ROUND_ROBIN, false, false,
-                ResponseBody.AUTO, 0, new PoolConfig(64, Duration.ofSeconds(60), 0),
+                ResponseBody.AUTO, 1024, new PoolConfig(64, Duration.ofSeconds(60), 0),
                 new TimeoutsConfig(Duration.ofSeconds(2), Duration.ofSeconds(30), Duration.ofSeconds(60)),
                 new FastopenBackoffConfig(3, Duration.ofSeconds(30), Duration.ofMinutes(30)), DEFAULT_RETRIES,
-                DEFAULT_OUTLIERS, DEFAULT_HEALTH_CHECK);
+                DEFAULT_OUTLIERS, DEFAULT_HEALTH_CHECK, new QueueConfig(1024, Duration.ofSeconds(5)));
         ProxyConfig expected = new ProxyConfig(2, true, listeners, http, routes, Map.of("api", api, "web", web),
                 new EndpointStateConfig(500, Duration.ofMinutes(10)),
                 new AccessLogConfig(false, AccessLogConfig.Format.JSON, Path.of("/tmp/synedge-access.log")),
@@ -177,8 +180,8 @@ class ConfigLoaderTest {
                 new InetSocketAddress(InetAddress.getByName("0.0.0.0"), 8080), 0, 4096, true, false,
                 Duration.ofSeconds(60), Duration.ofSeconds(10), 0, 0));
         assertThat(config.maxConnections()).isEqualTo(ProxyConfig.MAX_CONNECTIONS_AUTO);
-        assertThat(config.http()).isEqualTo(new HttpConfig(HttpLimits.DEFAULTS, 0, "synedge", false, true,
-                HttpConfig.Trace.REFUSE));
+        assertThat(config.http()).isEqualTo(new HttpConfig(HttpLimits.DEFAULTS, 100L << 20, "synedge", false, true,
+                HttpConfig.Trace.REFUSE, new RequestBodyConfig(Duration.ofSeconds(20), 1024, Duration.ofMinutes(10), 0)));
         assertThat(config.routes()).isEmpty();
         assertThat(config.clusters()).isEmpty();
         assertThat(config.endpointState()).isEqualTo(new EndpointStateConfig(10_000, Duration.ofHours(1)));

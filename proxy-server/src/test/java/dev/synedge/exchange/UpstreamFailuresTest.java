@@ -155,11 +155,12 @@ class UpstreamFailuresTest {
     }
 
     @Test
-    void noEndpointWithRoomGets503() throws Exception {
+    void noEndpointWithRoomAndNoQueueGets503() throws Exception {
         try (LogCapture log = LogCapture.of("dev.synedge.exchange");
              RecordingUpstream upstream = RecordingUpstream.start(r -> r.head().startsWith("GET /hang")
                     ? new Action.Silence() : Action.respond(OK));
-             TestProxy proxy = proxy("\"127.0.0.1:%d\"".formatted(upstream.port()), "max-connections-per-endpoint = 1", "");
+             TestProxy proxy = proxy("\"127.0.0.1:%d\"".formatted(upstream.port()),
+                     "max-connections-per-endpoint = 1, queue.size = 0", "");
              RawClient holder = RawClient.connect(proxy.address());
              RawClient client = RawClient.connect(proxy.address())) {
             holder.send("GET /hang HTTP/1.1\r\nHost: a.example\r\n\r\n");
@@ -168,8 +169,8 @@ class UpstreamFailuresTest {
             assertThat(client.read().rawText()).isEqualTo(Canned.keepAlive(503));
             AccessRecord record = proxy.nextExchange();
             assertThat(record.status()).isEqualTo(503);
-            assertThat(record.termination()).isEqualTo(Termination.NO_ENDPOINT);
-            log.await("WARN GET all -> 503", "no endpoint available in cluster up");
+            assertThat(record.termination()).isEqualTo(Termination.OVERLOADED);
+            log.await("WARN GET all -> 503", "every endpoint of cluster up is at max-connections-per-endpoint");
             assertThat(upstream.connectionCount()).isEqualTo(1);
         }
     }
