@@ -3,6 +3,7 @@ package dev.synedge.admin;
 import dev.synedge.config.ClusterConfig;
 import dev.synedge.config.EndpointConfig;
 import dev.synedge.exchange.LoopMetrics;
+import dev.synedge.health.ClusterHealth;
 import dev.synedge.net.AddressText;
 import dev.synedge.server.ProxyServer;
 import dev.synedge.upstream.Endpoint;
@@ -21,10 +22,12 @@ import java.util.Set;
 /**
  * {@code GET /endpoints}: every endpoint synedge knows, as JSON: those of the current
  * configuration's clusters (in their order), then those only the endpoint state cache still
- * remembers (a reload removed them; {@code cluster} null). For each: its Fast Open backoff
- * (stage, failures, until when a pause lasts, outcomes), its RTT, and the connections the
- * event loops counted. Fast Open and RTT belong to the address, shared by every cluster that
- * has it (as the kernel's cookie cache is); the connection counts are per cluster.
+ * remembers (a reload removed them; {@code cluster} null). For each: its health (whether it
+ * takes new exchanges, what the active checks say, whether outlier detection ejected it and
+ * for how much longer), its Fast Open backoff (stage, failures, until when a pause lasts,
+ * outcomes), its RTT, and the connections the event loops counted. Fast Open and RTT belong
+ * to the address, shared by every cluster that has it (as the kernel's cookie cache is);
+ * health and the connection counts are per cluster.
  */
 final class EndpointsJson {
 
@@ -46,31 +49,37 @@ final class EndpointsJson {
             }
         }
         Map<InetSocketAddress, EndpointState> states = server.endpointStates().all();
+        Map<String, ClusterHealth> health = server.health();
         Set<InetSocketAddress> configured = new HashSet<>();
         long now = System.nanoTime();
         Json out = new Json().beginObject().key("endpoints").beginArray();
         for (ClusterConfig cluster : server.config().clusters().values()) {
-            for (EndpointConfig endpoint : cluster.endpoints()) {
+            ClusterHealth clusterHealth = health.get(cluster.name());
+            for (int i = 0; i < cluster.endpoints().size(); i++) {
+                EndpointConfig endpoint = cluster.endpoints().get(i);
                 configured.add(endpoint.address());
                 Key key = new Key(cluster.name(), AddressText.of(endpoint.address()));
-                endpoint(out, key, cluster.fastopen(), states.get(endpoint.address()), counters.get(key),
+                ClusterHealth.Status status = clusterHealth != null && i < clusterHealth.size()
+                        ? clusterHealth.status(i) : null;
+                endpoint(out, key, cluster.fastopen(), status, states.get(endpoint.address()), counters.get(key),
                         pools.get(key), now);
             }
         }
         states.forEach((address, state) -> {
             if (!configured.contains(address)) {
-                endpoint(out, new Key(null, AddressText.of(address)), null, state, null, null, now);
+                endpoint(out, new Key(null, AddressText.of(address)), null, null, state, null, null, now);
             }
         });
         return out.endArray().endObject().toString();
     }
 
-    private static void endpoint(Json out, Key key, Boolean fastOpenOn, EndpointState state,
-                                 EndpointCounters.Snapshot counters, int[] pool, long now) {
+    private static void endpoint(Json out, Key key, Boolean fastOpenOn, ClusterHealth.Status health,
+                                 EndpointState state, EndpointCounters.Snapshot counters, int[] pool, long now) {
         out.beginObject();
         out.key("cluster").value(key.cluster());
         out.key("endpoint").value(key.endpoint());
         out.key("configured").value(key.cluster() != null);
+        health(out, health);
         out.key("fastopen").beginObject();
         if (fastOpenOn == null) {
             out.key("enabled").nullValue();
@@ -109,6 +118,23 @@ final class EndpointsJson {
         out.key("idle").value(pool == null ? 0 : pool[1]);
         out.key("retransmits").value(counters == null ? 0 : counters.retransmits());
         out.endObject();
+        out.endObject();
+    }
+
+    /** Outlier detection and active checks; null for an endpoint no current cluster has. */
+    private static void health(Json out, ClusterHealth.Status health) {
+        if (health == null) {
+            out.key("health").nullValue();
+            return;
+        }
+        out.key("health").beginObject();
+        out.key("available").value(health.available());
+        out.key("healthy").value(health.healthy());
+        out.key("ejected").value(health.ejected());
+        out.key("ejected_for_seconds").value(health.ejectedFor().toNanos() / 1e9);
+        out.key("ejections_in_a_row").value(health.ejections());
+        out.key("ejections").value(health.ejectionsTotal());
+        out.key("failures_in_a_row").value(health.failures());
         out.endObject();
     }
 }

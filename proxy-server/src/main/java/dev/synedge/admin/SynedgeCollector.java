@@ -9,6 +9,7 @@ import dev.synedge.config.ProxyConfig;
 import dev.synedge.exchange.ExchangeSeries;
 import dev.synedge.exchange.LoopContext;
 import dev.synedge.exchange.LoopMetrics;
+import dev.synedge.health.ClusterHealth;
 import dev.synedge.metrics.Histogram;
 import dev.synedge.metrics.MptcpCounters;
 import dev.synedge.net.AddressText;
@@ -203,6 +204,36 @@ final class SynedgeCollector implements MultiCollector {
         });
         out.add(poolConnections.build());
         endpointStates(out, proxy, config);
+        endpointHealth(out, proxy, config);
+    }
+
+    /** Outlier detection and active checks of each configured endpoint. */
+    private static void endpointHealth(List<MetricSnapshot> out, ProxyServer proxy, ProxyConfig config) {
+        Gauge available = new Gauge("synedge_upstream_endpoint_available",
+                "1 if the endpoint takes new exchanges: its active checks pass (or there are none) and outlier"
+                        + " detection has not ejected it");
+        Gauge healthy = new Gauge("synedge_upstream_endpoint_healthy",
+                "1 if the endpoint's active health checks pass (or there are none)");
+        Gauge ejected = new Gauge("synedge_upstream_endpoint_ejected",
+                "1 while outlier detection has the endpoint ejected");
+        Counter ejections = new Counter("synedge_upstream_endpoint_ejections",
+                "Times outlier detection ejected the endpoint");
+        Map<String, ClusterHealth> health = proxy.health();
+        for (ClusterConfig cluster : config.clusters().values()) {
+            ClusterHealth clusterHealth = health.get(cluster.name());
+            for (int i = 0; clusterHealth != null && i < Math.min(clusterHealth.size(), cluster.endpoints().size()); i++) {
+                ClusterHealth.Status status = clusterHealth.status(i);
+                String name = AddressText.of(cluster.endpoints().get(i).address());
+                available.add(status.available() ? 1 : 0, "cluster", cluster.name(), "endpoint", name);
+                healthy.add(status.healthy() ? 1 : 0, "cluster", cluster.name(), "endpoint", name);
+                ejected.add(status.ejected() ? 1 : 0, "cluster", cluster.name(), "endpoint", name);
+                ejections.add(status.ejectionsTotal(), "cluster", cluster.name(), "endpoint", name);
+            }
+        }
+        out.add(available.build());
+        out.add(healthy.build());
+        out.add(ejected.build());
+        out.add(ejections.build());
     }
 
     /** What the shared endpoint state knows of each configured endpoint: RTT and the Fast Open backoff. */

@@ -11,6 +11,6 @@
  * up in {@link dev.synedge.admin.SynedgeCollector}, which the Prometheus client's registry
  * writes out beside the JVM's metrics. Of Netty it reads only the buffer allocator's figures.
  *
- * <p>May use: accesslog, body, config, exchange, metrics, net, server, upstream, Netty, SLF4J, Prometheus.
+ * <p>May use: accesslog, body, config, exchange, health, metrics, net, server, upstream, Netty, SLF4J, Prometheus.
  */
 package dev.synedge.admin;

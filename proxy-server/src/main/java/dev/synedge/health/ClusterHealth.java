@@ -140,6 +140,7 @@ public final class ClusterHealth {
             long base = config.ejection().toNanos();
             long length = Math.min(config.maxEjection().toNanos(), base << Math.min(ejections - 1, 30));
             if (endpoint.outliers.compareAndSet(current, new Outliers(0, 0, ejections, now + length, 0))) {
+                endpoint.ejectionsTotal.incrementAndGet();
                 log.warn("cluster {}: endpoint {} ejected for {} ({})", cluster, endpoint.name,
                         Duration.ofNanos(length), why);
             }
@@ -186,7 +187,7 @@ public final class ClusterHealth {
         long now = System.nanoTime();
         long ejectedFor = outliers.ejected() ? Math.max(0, outliers.ejectedUntil() - now) : 0;
         return new Status(endpoint.healthy, outliers.ejected(), Duration.ofNanos(ejectedFor), outliers.ejections(),
-                outliers.failures());
+                outliers.failures(), endpoint.ejectionsTotal.get());
     }
 
     /**
@@ -197,6 +198,14 @@ public final class ClusterHealth {
      * @param ejectedFor how long the ejection still runs; zero once a probe may go
      * @param ejections  ejections in a row
      * @param failures   failures in a row so far
+     * @param ejectionsTotal ejections since synedge started
      */
-    public record Status(boolean healthy, boolean ejected, Duration ejectedFor, int ejections, int failures) {}
+    public record Status(boolean healthy, boolean ejected, Duration ejectedFor, int ejections, int failures,
+                         long ejectionsTotal) {
+
+        /** Whether the endpoint takes new exchanges (outside a probe and panic mode). */
+        public boolean available() {
+            return healthy && !ejected;
+        }
+    }
 }

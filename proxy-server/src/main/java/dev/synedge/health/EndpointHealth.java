@@ -1,5 +1,6 @@
 package dev.synedge.health;
 
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
@@ -24,6 +25,8 @@ final class EndpointHealth {
 
     final String name;
     final AtomicReference<Outliers> outliers = new AtomicReference<>(Outliers.CLEAR);
+    /** Ejections since synedge started (across reloads that keep the endpoint), for metrics. */
+    final AtomicLong ejectionsTotal = new AtomicLong();
     /** What the active checks say; true until they say otherwise, and when there are none. */
     volatile boolean healthy = true;
     /** The checker's run of passes and failures (written by its one thread only). */

@@ -112,6 +112,13 @@ public final class HealthChecks implements AutoCloseable {
         return checked.health();
     }
 
+    /** The current view of every cluster's health, by cluster name (a copy). */
+    public synchronized Map<String, ClusterHealth> clusters() {
+        Map<String, ClusterHealth> views = new HashMap<>();
+        clusters.forEach((name, checked) -> views.put(name, checked.health()));
+        return views;
+    }
+
     /** Stops every check. */
     @Override
     public synchronized void close() {

@@ -10,6 +10,7 @@ import dev.synedge.config.ProxyConfig;
 import dev.synedge.exchange.ExchangeCounters;
 import dev.synedge.exchange.LoopContext;
 import dev.synedge.exchange.LoopMetrics;
+import dev.synedge.health.ClusterHealth;
 import dev.synedge.health.HealthChecks;
 import dev.synedge.listener.AcceptLimits;
 import dev.synedge.listener.BoundListener;
@@ -308,6 +309,11 @@ public final class ProxyServer implements AutoCloseable {
 
     public EndpointStates endpointStates() {
         return endpointStates;
+    }
+
+    /** Each current cluster's endpoint health (outlier detection and active checks), by cluster name. */
+    public Map<String, ClusterHealth> health() {
+        return health.clusters();
     }
 
     /** Client connections open over all listeners, max-connections, and its counters. */

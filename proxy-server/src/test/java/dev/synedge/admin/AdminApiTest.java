@@ -7,6 +7,8 @@ import dev.synedge.origin.Origin;
 import dev.synedge.origin.OriginOptions;
 import dev.synedge.server.ProxyServer;
 import dev.synedge.testing.TestProxy;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
@@ -160,6 +162,8 @@ class AdminApiTest {
             assertThat(endpoints.headers().firstValue("Content-Type")).hasValue("application/json");
             assertThat(compact(endpoints.body())).contains(compact("""
                     "cluster": "up", "endpoint": "127.0.0.1:%d", "configured": true,
+                    "health": { "available": true, "healthy": true, "ejected": false, "ejected_for_seconds": 0.0,
+                                "ejections_in_a_row": 0, "ejections": 0, "failures_in_a_row": 0 },
                     "fastopen": { "enabled": true, "backoff": "clear", "failures": 0, "paused_until": null,
                     """.formatted(origin.port())))
                     .containsPattern("\"rtt_seconds\":[0-9.E-]+,")
@@ -172,6 +176,54 @@ class AdminApiTest {
             assertThat(config.body()).contains("\"drain-timeout\": \"45s\"")
                     .contains("\"endpoints\": [\n        {\n          \"name\": \"127.0.0.1:" + origin.port() + "\",")
                     .contains("\"token\": null");
+        }
+    }
+
+    /** An endpoint that outlier detection ejected says so in /endpoints and /metrics; the others do not. */
+    @Test
+    void anEjectedEndpointShowsInEndpointsAndMetrics() throws Exception {
+        int dead;
+        try (ServerSocket probe = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            dead = probe.getLocalPort();
+        }
+        try (Origin origin = Origin.start(OriginOptions.defaults());
+             TestProxy proxy = TestProxy.start("""
+                     synedge.admin.enabled = true
+                     synedge.event-loops = 1
+                     synedge.listeners = [ { name = main, address = "127.0.0.1", port = 0 } ]
+                     synedge.routes = [ { name = r, cluster = up } ]
+                     synedge.clusters.up {
+                       endpoints = [ "127.0.0.1:%d", "127.0.0.1:%d" ]
+                       outlier-detection { consecutive-failures = 2, ejection = 2s }
+                     }
+                     """.formatted(dead, origin.port()))) {
+            for (int i = 0; i < 6; i++) {
+                assertThat(AdminClient.get(proxy.url("/hello")).statusCode()).as("retried on the live endpoint")
+                        .isEqualTo(200);
+            }
+            String deadName = "127.0.0.1:" + dead;
+            String liveName = "127.0.0.1:" + origin.port();
+
+            String endpoints = compact(AdminClient.get(proxy.adminUrl("/endpoints")).body());
+            assertThat(endpoints).contains(compact("""
+                    "endpoint": "%s", "configured": true,
+                    "health": { "available": false, "healthy": true, "ejected": true, "ejected_for_seconds":
+                    """.formatted(deadName)))
+                    .contains(compact("""
+                    "ejections_in_a_row": 1, "ejections": 1, "failures_in_a_row": 0 }
+                    """));
+            assertThat(endpoints).contains(compact("""
+                    "endpoint": "%s", "configured": true,
+                    "health": { "available": true, "healthy": true, "ejected": false
+                    """.formatted(liveName)));
+
+            Samples metrics = new Samples(AdminClient.get(proxy.adminUrl("/metrics")).body());
+            assertThat(metrics.value("synedge_upstream_endpoint_ejected", "endpoint", deadName)).isEqualTo(1);
+            assertThat(metrics.value("synedge_upstream_endpoint_available", "endpoint", deadName)).isZero();
+            assertThat(metrics.value("synedge_upstream_endpoint_ejections_total", "endpoint", deadName)).isEqualTo(1);
+            assertThat(metrics.value("synedge_upstream_endpoint_healthy", "endpoint", deadName)).isEqualTo(1);
+            assertThat(metrics.value("synedge_upstream_endpoint_available", "endpoint", liveName)).isEqualTo(1);
+            assertThat(metrics.value("synedge_upstream_endpoint_ejections_total", "endpoint", liveName)).isZero();
         }
     }
 
