@@ -2,14 +2,10 @@ package dev.synedge.exchange;
 
 import dev.synedge.accesslog.Termination;
 import dev.synedge.config.ClusterConfig;
-import dev.synedge.config.HttpConfig;
 import dev.synedge.config.RetryConfig;
 import dev.synedge.http.BodyKind;
-import dev.synedge.http.ErrorResponse;
 import dev.synedge.http.HttpError;
-import dev.synedge.http.Method;
 import dev.synedge.http.RequestHead;
-import dev.synedge.http.TraceResponse;
 import dev.synedge.net.Errno;
 import dev.synedge.net.NativeException;
 import dev.synedge.routing.ProxyRuntime;
@@ -19,14 +15,13 @@ import dev.synedge.upstream.LocalCluster;
 import dev.synedge.upstream.UpstreamSocket;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One request and its response, from routing to the access record: admission (no route 404,
- * a declared body over the limit 413), the choice of endpoint, the retry decision, the
+ * One request and its response, from routing to the access record: the requests synedge
+ * answers itself ({@link OwnResponse#forHead}), the choice of endpoint, the retry decision, the
  * timeouts and the endings. Its {@link Phase} says where it is; the work is done by its parts:
  * {@link UpstreamAttempt} reaches an endpoint (pool or a new connection, with Fast Open where
  * the request may ride in the SYN), {@link RequestForwarder} sends the request up and
@@ -44,9 +39,6 @@ import org.slf4j.LoggerFactory;
 final class Exchange implements UpstreamSocket.Owner {
 
     private static final Logger log = LoggerFactory.getLogger(Exchange.class);
-    /** What a 405 to a refused TRACE says synedge forwards. */
-    private static final byte[] ALLOW_BUT_TRACE = "GET, HEAD, POST, PUT, DELETE, CONNECT, OPTIONS, PATCH"
-            .getBytes(StandardCharsets.US_ASCII);
 
     private final ClientConnection client;
     private final ChannelHandlerContext ctx;
@@ -100,19 +92,10 @@ final class Exchange implements UpstreamSocket.Owner {
     // ---------------------------------------------------------------- start
 
     void start() {
-        if (answeredHere()) {
-            return;
-        }
-        if (route == null) {
+        OwnResponse own = OwnResponse.forHead(request, route, runtime.config().http(), runtime.via());
+        if (own != null) {
             forwarder.skipHead();
-            answer(404, "no route", Termination.COMPLETED);
-            return;
-        }
-        long maxBody = runtime.config().http().maxRequestBody();
-        if (maxBody > 0 && request.bodyKind() == BodyKind.CONTENT_LENGTH && request.contentLength() > maxBody) {
-            client.input().skipBytes(request.length());
-            answer(413, "Content-Length " + request.contentLength() + " over max-request-body " + maxBody,
-                    Termination.REQUEST_TOO_LARGE);
+            answer(own);
             return;
         }
         cluster = loop.cluster(route.cluster());
@@ -146,34 +129,6 @@ final class Exchange implements UpstreamSocket.Owner {
         // Kept whatever the method: a request that reached no endpoint may go again all the same.
         forwarder.keepForReplay();
         connect(chosen, -1);
-    }
-
-    /**
-     * Requests synedge answers itself whatever the route: one that already went through it (a
-     * loop), a refused TRACE, and a TRACE or OPTIONS whose Max-Forwards reached 0 here.
-     */
-    private boolean answeredHere() {
-        HttpConfig http = runtime.config().http();
-        Method method = request.method();
-        if (http.loopDetection() && request.viaReceivedBy(runtime.via())) {
-            forwarder.skipHead();
-            answer(508, "its Via names " + http.via() + ": it came back through this proxy", Termination.LOOP_DETECTED);
-            return true;
-        }
-        if (method == Method.TRACE && http.trace() == HttpConfig.Trace.REFUSE) {
-            forwarder.skipHead();
-            answer(405, "TRACE is refused (http.trace)", Termination.COMPLETED,
-                    (out, close) -> ErrorResponse.writeMethodNotAllowed(out, ALLOW_BUT_TRACE, request, close));
-            return true;
-        }
-        if ((method == Method.TRACE || method == Method.OPTIONS) && request.maxForwards() == 0) {
-            forwarder.skipHead();
-            answer(200, "Max-Forwards: 0", Termination.COMPLETED, method == Method.TRACE
-                    ? (out, close) -> TraceResponse.write(out, request, close)
-                    : (out, close) -> ErrorResponse.write(out, 200, request, close));
-            return true;
-        }
-        return false;
     }
 
     /**
@@ -649,31 +604,25 @@ final class Exchange implements UpstreamSocket.Owner {
      * could not be framed) or the server drains.
      */
     private void answer(int code, String reason, Termination why) {
-        answer(code, reason, why, (out, close) -> ErrorResponse.write(out, code, request, close));
+        answer(OwnResponse.error(code, reason, why));
     }
 
-    /** Writes synedge's own response to the client; {@code close}: the connection closes after it. */
-    private interface OwnResponse {
-        void write(ByteBuf out, boolean close);
-    }
-
-    /** {@link #answer(int, String, Termination)} with the response {@code response} writes. */
-    private void answer(int code, String reason, Termination why, OwnResponse response) {
+    private void answer(OwnResponse own) {
         output.dropHeld();
         if (attempt != null) {
             attempt.abort();
         }
-        if (code >= 500) {
-            log.warn("{} -> {}: {}", this, code, reason);
+        if (own.status() >= 500) {
+            log.warn("{} -> {}: {}", this, own.status(), own.reason());
         }
-        record.terminated(why);
-        answered = code;
+        record.terminated(own.termination());
+        answered = own.status();
         closeClient = !forwarder.complete() || !request.keepAlive() || client.draining();
         ByteBuf out = ctx.alloc().buffer(256);
-        response.write(out, closeClient);
+        own.writer().write(out, request, closeClient);
         output.write(out);
         ctx.flush();
-        log.debug("{}: answered {} ({})", this, code, reason);
+        log.debug("{}: answered {} ({})", this, own.status(), own.reason());
         complete();
     }
 

@@ -5,9 +5,12 @@
  * <ul>
  *   <li>{@link dev.synedge.exchange.ClientConnection}: the Netty handler of one client
  *       connection (head parsing, pipelining, keep-alive, its timeouts).
- *   <li>{@link dev.synedge.exchange.Exchange}: one request's coordinator: routing and admission,
- *       the {@link dev.synedge.exchange.Phase} it is in, retries, timeouts (the rules in
- *       {@link dev.synedge.exchange.Timeouts}, a pure function) and the endings.
+ *   <li>{@link dev.synedge.exchange.Exchange}: one request's coordinator: routing, the
+ *       {@link dev.synedge.exchange.Phase} it is in, the connection queue, retries (the rules in
+ *       {@link dev.synedge.exchange.Retries}), timeouts (in {@link dev.synedge.exchange.Timeouts})
+ *       and the endings; both rule sets are pure functions.
+ *   <li>{@link dev.synedge.exchange.OwnResponse}: the responses synedge writes itself, and which
+ *       requests get one from their head alone (loop, TRACE, Max-Forwards, no route, too large).
  *   <li>{@link dev.synedge.exchange.UpstreamAttempt}: one try at an endpoint: pooled or new
  *       connection, the Fast Open decision, connect timing and outcome.
  *   <li>{@link dev.synedge.exchange.RequestForwarder}: the request going up (head, body, limit,
