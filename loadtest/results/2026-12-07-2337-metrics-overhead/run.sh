@@ -4,9 +4,10 @@
 set -euo pipefail
 ip link set lo up
 sysctl -qw net.ipv4.tcp_fastopen=3 net.mptcp.enabled=1
-J=/usr/lib/jvm/temurin-25-jdk-amd64/bin/java
 FLAGS="--enable-native-access=ALL-UNNAMED -Dio.netty.leakDetection.level=disabled -XX:+UseParallelGC"
-W=/work/wt-metrics
+# the checkout the two builds were made in, and its JDK
+W=$(git -C "$(dirname "$0")" rev-parse --show-toplevel)
+J=$("$W/bin/synedge" java-home)/bin/java
 export SYNEDGE_LOG_DIR=/tmp/metrics-bench/logs
 $J --enable-native-access=ALL-UNNAMED -cp "$W/loadtest/origin/target/synedge-origin.jar:$W/loadtest/origin/target/lib/*" \
   dev.synedge.origin.OriginMain --port 9150 --event-loops 1 --fastopen 4096 > /tmp/metrics-bench/origin.log 2>&1 &
