@@ -16,29 +16,39 @@ import org.junit.jupiter.api.Test;
  */
 class ConnectionQueueTest {
 
+    /** An upstream that answers GET /hold only once {@code answer} opens, anything else at once. */
+    private static RecordingUpstream holdingUpstream(CountDownLatch answer) throws Exception {
+        return RecordingUpstream.start(request -> {
+            if (request.head().startsWith("GET /hold")) {
+                try {
+                    answer.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+            return RecordingUpstream.OK.answer(request);
+        });
+    }
+
+    /** One endpoint taking one connection per loop, with the cluster's {@code queue} settings. */
+    private static TestProxy proxy(int port, String queue) throws Exception {
+        return TestProxy.start("""
+                synedge.event-loops = 1
+                synedge.listeners = [ { name = main, address = "127.0.0.1", port = 0 } ]
+                synedge.routes = [ { name = all, cluster = up } ]
+                synedge.clusters.up {
+                  endpoints = [ "127.0.0.1:%d" ]
+                  max-connections-per-endpoint = 1
+                  queue { %s }
+                }
+                """.formatted(port, queue));
+    }
+
     @Test
     void atTheCapExchangesQueueAndTheRestGet503() throws Exception {
         CountDownLatch answer = new CountDownLatch(1);
-        try (RecordingUpstream upstream = RecordingUpstream.start(request -> {
-                    if (request.head().startsWith("GET /hold")) {
-                        try {
-                            answer.await();
-                        } catch (InterruptedException e) {
-                            Thread.currentThread().interrupt();
-                        }
-                    }
-                    return RecordingUpstream.OK.answer(request);
-                });
-             TestProxy proxy = TestProxy.start("""
-                     synedge.event-loops = 1
-                     synedge.listeners = [ { name = main, address = "127.0.0.1", port = 0 } ]
-                     synedge.routes = [ { name = all, cluster = up } ]
-                     synedge.clusters.up {
-                       endpoints = [ "127.0.0.1:%d" ]
-                       max-connections-per-endpoint = 1
-                       queue { size = 1, timeout = 10s }
-                     }
-                     """.formatted(upstream.port()));
+        try (RecordingUpstream upstream = holdingUpstream(answer);
+             TestProxy proxy = proxy(upstream.port(), "size = 1, timeout = 10s");
              RawClient holding = RawClient.connect(proxy.address());
              RawClient waiting = RawClient.connect(proxy.address());
              RawClient refused = RawClient.connect(proxy.address())) {
@@ -62,24 +72,8 @@ class ConnectionQueueTest {
     @Test
     void anExchangeWaitingPastTheQueueTimeoutGets503() throws Exception {
         CountDownLatch answer = new CountDownLatch(1);
-        try (RecordingUpstream upstream = RecordingUpstream.start(request -> {
-                    try {
-                        answer.await();
-                    } catch (InterruptedException e) {
-                        Thread.currentThread().interrupt();
-                    }
-                    return RecordingUpstream.OK.answer(request);
-                });
-             TestProxy proxy = TestProxy.start("""
-                     synedge.event-loops = 1
-                     synedge.listeners = [ { name = main, address = "127.0.0.1", port = 0 } ]
-                     synedge.routes = [ { name = all, cluster = up } ]
-                     synedge.clusters.up {
-                       endpoints = [ "127.0.0.1:%d" ]
-                       max-connections-per-endpoint = 1
-                       queue { size = 8, timeout = 400ms }
-                     }
-                     """.formatted(upstream.port()));
+        try (RecordingUpstream upstream = holdingUpstream(answer);
+             TestProxy proxy = proxy(upstream.port(), "size = 8, timeout = 400ms");
              RawClient holding = RawClient.connect(proxy.address());
              RawClient waiting = RawClient.connect(proxy.address())) {
             holding.send("GET /hold HTTP/1.1\r\nHost: a.example\r\n\r\n");
