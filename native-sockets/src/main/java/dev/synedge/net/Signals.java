@@ -6,13 +6,16 @@ import java.lang.foreign.MemorySegment;
 
 /**
  * Signal dispositions a process inherits. A JVM started with a signal ignored (nohup ignores
- * SIGHUP) keeps it ignored: {@code sun.misc.Signal.handle} then installs nothing and says
+ * SIGHUP; a non-interactive shell ignores SIGINT in what it starts with {@code &}) keeps it
+ * ignored: {@code sun.misc.Signal.handle} then installs nothing and says
  * nothing, so the handler never runs. Making the disposition the default again first lets the
  * handler take.
  */
 public final class Signals {
 
     public static final int SIGHUP = 1;
+    public static final int SIGINT = 2;
+    public static final int SIGTERM = 15;
 
     /** x86-64 and arm64 glibc: the handler, the mask (128 bytes), flags and the restorer. */
     private static final int SIGACTION_SIZE = 152;

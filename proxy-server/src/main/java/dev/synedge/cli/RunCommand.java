@@ -197,6 +197,8 @@ final class RunCommand implements Callable<Integer> {
      * a signal handler must return, and a second signal must reach {@link ProxyServer#cutNow}.
      */
     private static void stopOnSignals(ProxyServer server) {
+        stopIgnoring(Signals.SIGTERM, "SIGTERM", "it drains synedge all the same");
+        stopIgnoring(Signals.SIGINT, "SIGINT", "it stops synedge all the same");
         AtomicBoolean stopping = new AtomicBoolean();
         Runnable stop = () -> {
             if (stopping.compareAndSet(false, true)) {
@@ -219,20 +221,27 @@ final class RunCommand implements Callable<Integer> {
         });
     }
 
-    /**
-     * SIGHUP reloads. Started under nohup, the process inherits SIGHUP ignored, and the JVM
-     * would then leave it so without a word: it is made to take its default action first, which
-     * the reload handler replaces (a terminal hangup then reloads, which is harmless).
-     */
+    /** SIGHUP reloads (a terminal hangup then reloads, which is harmless). */
     private static void listenForReload(ProxyServer server, Path file) {
+        stopIgnoring(Signals.SIGHUP, "SIGHUP", "it reloads the configuration all the same");
+        Signal.handle(new Signal("HUP"), signal -> reload(server, file));
+    }
+
+    /**
+     * A signal the process inherited ignored (nohup ignores SIGHUP; a shell without job control
+     * ignores SIGINT in what it starts with {@code &}) would stay ignored without a word, the
+     * JVM installing no handler: it is made to take its default action first, which the handler
+     * then replaces, as nginx and HAProxy install theirs whatever they inherited.
+     */
+    private static void stopIgnoring(int signal, String name, String consequence) {
         try {
-            if (Signals.stopIgnoring(Signals.SIGHUP)) {
-                log.info("SIGHUP was ignored when synedge started (nohup?); it reloads the configuration all the same");
+            if (Signals.stopIgnoring(signal)) {
+                log.info("{} was ignored when synedge started (nohup, or started with & by a script?); {}", name,
+                        consequence);
             }
         } catch (NativeException e) {
-            log.warn("SIGHUP may not reload the configuration: {}", e.getMessage());
+            log.warn("{} may be ignored: {}", name, e.getMessage());
         }
-        Signal.handle(new Signal("HUP"), signal -> reload(server, file));
     }
 
     /**

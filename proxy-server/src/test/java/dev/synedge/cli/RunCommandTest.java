@@ -279,6 +279,26 @@ class RunCommandTest {
         }
     }
 
+    /** A script that starts synedge with {@code &} hands it SIGINT ignored; SIGINT stops it all the same. */
+    @Test
+    void sigintStopsAProcessStartedWithSigintIgnored() throws Exception {
+        Path file = dir.resolve("synedge.conf");
+        try (RecordingUpstream upstream = RecordingUpstream.start(RecordingUpstream.OK)) {
+            Files.writeString(file, config(upstream.port(), "one"));
+            try (SynedgeProcess synedge = new SynedgeProcess(List.of("bash", "-c", "trap '' INT TERM; exec \"$0\" \"$@\""),
+                    List.of(), null, "run", file.toString())) {
+                assertThat(configHeader(listening(synedge))).isEqualTo("one");
+
+                synedge.signal("INT");
+
+                assertThat(synedge.awaitExit()).isZero();
+                assertThat(synedge.all())
+                        .anyMatch(line -> line.contains("SIGINT was ignored when synedge started"))
+                        .anyMatch(line -> line.contains("SIGTERM was ignored when synedge started"));
+            }
+        }
+    }
+
     @Test
     void aReloadSaysLoadedOnlyWhenEverythingIsInEffect() throws Exception {
         Path file = dir.resolve("synedge.conf");
